@@ -1,0 +1,3 @@
+from . import bigcommerce_order_status
+from . import bigcommerce_cart
+from . import product

@@ -1,0 +1,250 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..services.client import BigCommerceClient
+from ..services.errors import BigCommerceError
+from ..services.parsing import parse_api_key, parse_api_path
+
+_logger = logging.getLogger(__name__)
+
+API_KEY_SHAPE = "CLIENT_ID:ACCESS_TOKEN"
+API_PATH_SHAPE = "https://api.bigcommerce.com/stores/{store_hash}/v3/"
+
+
+class BigCommerceCart(models.Model):
+    """A BigCommerce store ("shopping cart") connected to this database."""
+
+    _name = "bigcommerce.cart"
+    _description = "BigCommerce Shopping Cart"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+
+    name = fields.Char(string="Cart Name", required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True,
+        default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
+        help="Told (by an activity) when an order fails to import.")
+    api_path = fields.Char(
+        string="Cart Connect URL", required=True, tracking=True,
+        help="The API Path shown by BigCommerce when you create the API account, "
+             "e.g. " + API_PATH_SHAPE)
+    api_version = fields.Selection(
+        [("v2", "Version 2"), ("v3", "Version 3")], string="API Version",
+        required=True, default="v3", tracking=True)
+    # The secret. Only BigCommerce managers may read or write it; never tracked.
+    api_key = fields.Char(
+        string="API Key", required=True, copy=False,
+        groups="salesorder_bigcommerce.group_bigcommerce_manager",
+        help="CLIENT_ID:ACCESS_TOKEN from the BigCommerce API account credentials "
+             "(a colon between them, no spaces).")
+    import_orders_as = fields.Selection(
+        [("cash_sale", "Pending Cash Sales"),
+         ("sale_order", "Pending Sales Orders"),
+         ("sales_invoice", "Pending Sales Invoices")],
+        string="Import Cart Orders as", required=True, default="cash_sale", tracking=True)
+    import_status_ids = fields.Many2many(
+        "bigcommerce.order.status", string="Import Orders with Status",
+        help="Only orders in these BigCommerce statuses are listed and imported. "
+             "With none chosen, orders are neither listed nor imported.")
+    auto_sync = fields.Selection(
+        [("stopped", "Stopped"), ("running", "Running")], string="Auto-sync",
+        required=True, default="stopped", tracking=True)
+
+    # Items
+    product_categ_id = fields.Many2one(
+        "product.category", string="Product Category", required=True,
+        default=lambda self: self._default_product_category(),
+        help="Category of the products imported from BigCommerce; its accounts "
+             "(income, cost of goods sold, stock valuation) are the products' accounts.")
+    categ_income_account_id = fields.Many2one(
+        related="product_categ_id.property_account_income_categ_id", readonly=False,
+        string="Income Account")
+    categ_expense_account_id = fields.Many2one(
+        related="product_categ_id.property_account_expense_categ_id", readonly=False,
+        string="Cost of Goods Sold Account")
+    categ_stock_valuation_account_id = fields.Many2one(
+        related="product_categ_id.property_stock_valuation_account_id", readonly=False,
+        string="Stock Asset Account")
+    item_search = fields.Char(
+        string="Search Items", help="A keyword (name, description, brand) or a SKU.")
+    product_binding_ids = fields.One2many(
+        "bigcommerce.product.binding", "cart_id", string="Imported Items")
+    product_count = fields.Integer(compute="_compute_product_count")
+
+    # What Test Connection learnt about the store.
+    store_hash = fields.Char(compute="_compute_store_hash", store=True)
+    store_name = fields.Char(readonly=True, copy=False)
+    store_currency = fields.Char(string="Store Currency", readonly=True, copy=False)
+    store_domain = fields.Char(readonly=True, copy=False)
+    connected_on = fields.Datetime(string="Last Connection", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("name_company_unique", "unique(name, company_id)",
+         "A cart with this name already exists in this company."),
+    ]
+
+    @api.model
+    def _default_product_category(self):
+        return self.env.ref("salesorder_bigcommerce.product_category_bigcommerce",
+                            raise_if_not_found=False)
+
+    @api.depends("product_binding_ids")
+    def _compute_product_count(self):
+        counts = dict(self.env["bigcommerce.product.binding"]._read_group(
+            [("cart_id", "in", self.ids)], ["cart_id"], ["__count"]))
+        for cart in self:
+            cart.product_count = counts.get(cart, 0)
+
+    @api.depends("api_path")
+    def _compute_store_hash(self):
+        for cart in self:
+            try:
+                cart.store_hash = parse_api_path(cart.api_path).store_hash if cart.api_path else False
+            except BigCommerceError:
+                cart.store_hash = False
+
+    @api.constrains("api_path")
+    def _check_api_path(self):
+        for cart in self:
+            try:
+                parse_api_path(cart.api_path)
+            except BigCommerceError as error:
+                raise ValidationError(str(error)) from None
+
+    @api.constrains("api_key")
+    def _check_api_key(self):
+        for cart in self.sudo():
+            try:
+                parse_api_key(cart.api_key)
+            except BigCommerceError as error:
+                # The message shows the expected shape, never the value typed.
+                raise ValidationError(str(error)) from None
+
+    # ------------------------------------------------------------------
+    # The client
+    # ------------------------------------------------------------------
+
+    def _get_client(self, **options):
+        """The BigCommerce client for this cart (the only way code reaches the API)."""
+        self.ensure_one()
+        # sudo: the key is readable only by managers, but salespeople and the
+        # cron may still use the connection; the key never leaves this method.
+        return BigCommerceClient(self.api_path, self.sudo().api_key, **options)
+
+    # ------------------------------------------------------------------
+    # Test Connection
+    # ------------------------------------------------------------------
+
+    def action_test_connection(self):
+        """Read the store's information and order statuses; notify the outcome."""
+        self.ensure_one()
+        client = self._get_client()
+        try:
+            store = client.get_store()
+            statuses = client.get_order_statuses()
+        except BigCommerceError as error:
+            raise UserError(_("Test Connection failed for %(cart)s: %(error)s",
+                              cart=self.name, error=error)) from None
+        self.env["bigcommerce.order.status"].sudo()._load_from_store(statuses)
+        self.write({
+            "store_name": store.name,
+            "store_currency": store.currency,
+            "store_domain": store.secure_url or store.domain,
+            "connected_on": fields.Datetime.now(),
+        })
+        message = _("Connected to store %(name)s (hash %(hash)s, currency %(currency)s).",
+                    name=store.name, hash=store.store_hash, currency=store.currency)
+        self.message_post(body=message)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connection successful"),
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Items
+    # ------------------------------------------------------------------
+
+    def _get_product_category(self):
+        """The category for imported products, its accounts filled from the
+        company's defaults where still empty."""
+        self.ensure_one()
+        category = self.product_categ_id.with_company(self.company_id)
+        fallback = self.env.ref("product.product_category_all").with_company(self.company_id)
+        missing = {}
+        for name in ("property_account_income_categ_id", "property_account_expense_categ_id",
+                     "property_stock_valuation_account_id", "property_stock_account_input_categ_id",
+                     "property_stock_account_output_categ_id", "property_stock_journal"):
+            if name in category._fields and not category[name] and fallback[name]:
+                missing[name] = fallback[name].id
+        if missing:
+            category.sudo().write(missing)
+        return category
+
+    def _fetch_products(self, product_ids=None, keyword=None):
+        """Parsed products from the store, and the (error, raw) pairs of those that did not parse."""
+        self.ensure_one()
+        errors = []
+        client = self._get_client()
+        try:
+            products = list(client.iter_products(
+                ids=product_ids, keyword=keyword or None,
+                on_payload_error=lambda error, raw: errors.append((error, raw))))
+        except BigCommerceError as error:
+            raise UserError(_("BigCommerce: %(error)s", error=error)) from None
+        return products, errors
+
+    def _import_items(self, product_ids):
+        """Import the given BigCommerce product ids; returns the ImportReport."""
+        from ..importers.item_importer import ItemImporter
+        from ..importers.results import SKIPPED, Outcome
+
+        self.ensure_one()
+        product_ids = [int(pid) for pid in product_ids]
+        products, errors = self._fetch_products(product_ids=product_ids)
+        report = ItemImporter(self).import_products(products, parse_errors=errors)
+        seen = {o.bigcommerce_id for o in report.outcomes}
+        for missing in (pid for pid in dict.fromkeys(product_ids) if pid not in seen):
+            report.add(Outcome(missing, str(missing), SKIPPED,
+                               _("Product %(id)s was not found in the store.", id=missing)))
+        return report
+
+    def import_items(self, product_ids):
+        """Import BigCommerce products (by id) as Odoo products, one
+        product.product per variant SKU, created or updated.
+        Returns the product.product records."""
+        report = self._import_items(product_ids)
+        products = self.env["product.product"]
+        for outcome in report.outcomes:
+            if outcome.records:
+                products |= outcome.records
+        return products
+
+    def action_list_items(self):
+        """Open the item import screen listing the store's items matching the search."""
+        self.ensure_one()
+        wizard = self.env["bigcommerce.item.import"].create({
+            "cart_id": self.id, "search": self.item_search})
+        wizard.action_list()
+        return wizard._reopen()
+
+    def action_view_products(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("BigCommerce Products"),
+            "res_model": "product.product",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.product_binding_ids.product_id.ids)],
+        }

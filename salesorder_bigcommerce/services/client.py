@@ -1,0 +1,480 @@
+"""HTTP client for the BigCommerce REST API (V2 + V3), in the manner of payment_stripe.
+
+``_request`` is the single gateway to the API: it authenticates, retries, waits on
+rate limits and turns every HTTP failure into a BigCommerceError.
+"""
+import logging
+import math
+import time
+
+import requests
+
+from . import const
+from .errors import BigCommerceError, BigCommercePayloadError
+from .parsing import format_rfc2822, parse_api_key, parse_api_path
+from .payloads import Order, OrderStatus, Product, StoreInfo
+
+_logger = logging.getLogger(__name__)
+
+_RETRYABLE_METHODS = frozenset({'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'})
+
+
+class BigCommerceClient:
+    """One store's API account. Not thread-safe (one requests.Session)."""
+
+    def __init__(self, api_path, api_key, *, timeout=30, max_retries=3, max_rate_limit_wait=60.0,
+                 backoff=1.0, sleep=time.sleep, session=None):
+        path = parse_api_path(api_path)
+        key = parse_api_key(api_key)
+        self.root_url = path.root_url
+        self.store_hash = path.store_hash
+        self.host = path.host
+        self.client_id = key.client_id
+        self.__token = key.access_token   # name-mangled: only _headers and _scrub read it
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_rate_limit_wait = max_rate_limit_wait
+        self.backoff = backoff
+        self.sleep = sleep
+        self.session = session or requests.Session()
+        self.request_count = 0
+        self.rate_limit_left = None
+        self.rate_limit_reset_ms = None
+
+    def __repr__(self):
+        return f"<BigCommerceClient store_hash={self.store_hash!r}>"
+
+    # --- gateway ----------------------------------------------------------------------
+
+    def _scrub(self, text):
+        """Remove the access token from any text that might echo it."""
+        text = str(text)
+        return text.replace(self.__token, '***') if self.__token else text
+
+    def _request(self, method, path, params=None, json=None):
+        """Send one API call; `path` starts with '/v2/' or '/v3/'. Returns the decoded
+        JSON, or None for an empty answer (204)."""
+        method = method.upper()
+        url = self.root_url + path
+        headers = {
+            const.HEADER_AUTH_TOKEN: self.__token,
+            'Accept': 'application/json',
+            'User-Agent': const.USER_AGENT,
+        }
+        if json is not None:
+            headers['Content-Type'] = 'application/json'
+        # Retrying a POST after a 5xx or a read timeout could create the object twice.
+        idempotent = method in _RETRYABLE_METHODS
+        failures = rate_limited = 0
+        while True:
+            started = time.monotonic()
+            self.request_count += 1
+            try:
+                response = self.session.request(
+                    method, url, params=params, json=json, headers=headers, timeout=self.timeout)
+            except requests.exceptions.Timeout as e:
+                elapsed = time.monotonic() - started
+                self._log(method, path, params, 'timeout', elapsed)
+                sent = not isinstance(e, requests.exceptions.ConnectTimeout)
+                if failures < self.max_retries and (idempotent or not sent):
+                    failures = self._backoff(failures)
+                    continue
+                raise BigCommerceError(
+                    f"BigCommerce did not answer within {self.timeout:g} s ({method} {path}, "
+                    f"{failures + 1} attempt{'s' if failures else ''}). Try again later.",
+                    kind='timeout') from None
+            except requests.exceptions.RequestException as e:
+                # ConnectionError (DNS, refused, TLS, Odoo's BlockedRequest) and friends
+                self._log(method, path, params, 'unreachable', time.monotonic() - started)
+                # (a POST is not retried: the failure may come after the store got it)
+                if failures < self.max_retries and idempotent:
+                    failures = self._backoff(failures)
+                    continue
+                reason = self._scrub(_exception_reason(e))
+                raise BigCommerceError(
+                    f"Could not reach {self.host}: {reason}. Check the Cart Connect URL "
+                    f"and the network.", kind='unreachable') from None
+
+            status = response.status_code
+            self._log(method, path, params, status, time.monotonic() - started)
+            self._remember_rate_limit(response)
+            if status == 429:
+                wait = self._rate_limit_wait(response)
+                if wait > self.max_rate_limit_wait or rate_limited >= const.MAX_RATE_LIMIT_RETRIES:
+                    raise BigCommerceError(
+                        f"BigCommerce rate limit reached; retry in {math.ceil(wait)} s.",
+                        kind='rate_limited', status=429, retry_after=wait)
+                rate_limited += 1
+                _logger.debug("BigCommerce rate limit: waiting %.1f s", wait)
+                self.sleep(wait)
+                continue
+            if status >= 500 and idempotent and failures < self.max_retries:
+                failures = self._backoff(failures)
+                continue
+            if 200 <= status < 300:
+                return self._decode(response, method, path)
+            raise self._http_error(response, method, path)
+
+    def _backoff(self, failures):
+        self.sleep(self.backoff * (2 ** failures))
+        return failures + 1
+
+    def _log(self, method, path, params, status, elapsed):
+        # Never headers: they hold the token.
+        _logger.debug("BigCommerce %s %s params=%s -> %s (%.0f ms)",
+                      method, path, self._scrub(params or {}), status, elapsed * 1000)
+
+    def _remember_rate_limit(self, response):
+        left = _header_number(response, const.HEADER_RATE_LIMIT_LEFT)
+        reset = _header_number(response, const.HEADER_RATE_LIMIT_RESET_MS)
+        if left is not None:
+            self.rate_limit_left = int(left)
+        if reset is not None:
+            self.rate_limit_reset_ms = int(reset)
+
+    def _rate_limit_wait(self, response):
+        """Seconds to wait after a 429 (API-FACTS §8)."""
+        reset_ms = _header_number(response, const.HEADER_RATE_LIMIT_RESET_MS)
+        if reset_ms is not None:
+            return max(reset_ms, 0) / 1000.0
+        retry_after = _header_number(response, const.HEADER_RETRY_AFTER)
+        if retry_after is None:
+            retry_after = _header_number(response, 'Retry-After')
+        if retry_after is not None:
+            return max(retry_after, 0.0)
+        return const.DEFAULT_RATE_LIMIT_WAIT
+
+    def _decode(self, response, method, path):
+        if response.status_code == 204 or not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise BigCommercePayloadError(
+                f"BigCommerce answered {method} {path} with a body that is not JSON "
+                f"(HTTP {response.status_code}).") from None
+
+    def _http_error(self, response, method, path):
+        status = response.status_code
+        where = f"{method} {path}"
+        said = self._store_message(response)
+        said_text = f" BigCommerce said: {said}" if said else ''
+        if status == 401:
+            return BigCommerceError(
+                "BigCommerce rejected the credentials (HTTP 401). Check the access token part "
+                f"of the API Key ({const.API_KEY_EXAMPLE}).", kind='auth', status=status)
+        if status == 403:
+            scope = _scope_for(path)
+            access = 'read' if method == 'GET' else 'modify'
+            return BigCommerceError(
+                f"The API account lacks the OAuth scope for {scope} (HTTP 403 on {where}). "
+                f"In BigCommerce, edit the API account and grant {access} access to {scope}.",
+                kind='scope', status=status)
+        if status == 404:
+            return BigCommerceError(
+                f"Store or URL not found (HTTP 404 on {where}): check the Cart Connect URL "
+                f"(store hash {self.store_hash}).{said_text}", kind='not_found', status=status)
+        if status in (400, 422):
+            return BigCommerceError(
+                f"BigCommerce refused the request (HTTP {status} on {where}).{said_text}",
+                kind='bad_request', status=status)
+        if status >= 500:
+            return BigCommerceError(
+                f"BigCommerce store error (HTTP {status} on {where}); try again later.{said_text}",
+                kind='store_error', status=status)
+        return BigCommerceError(
+            f"Unexpected answer from BigCommerce (HTTP {status} on {where}).{said_text}",
+            kind='store_error', status=status)
+
+    def _store_message(self, response):
+        """The store's own error text: V2 `[{status, message}]`, V3 `{title, detail,
+        errors}`, or a short plain-text body. Scrubbed and shortened."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = response.text.strip() if 'html' not in response.headers.get('Content-Type', '') else ''
+        parts = []
+        if isinstance(body, list):
+            parts = [str(item.get('message') or '') for item in body if isinstance(item, dict)]
+        elif isinstance(body, dict):
+            parts = [str(body[key]) for key in ('title', 'message', 'error', 'detail')
+                     if isinstance(body.get(key), (str, int)) and body.get(key) != '']
+            errors = body.get('errors')
+            if isinstance(errors, dict):
+                parts += [f"{name}: {text}" for name, text in errors.items()]
+            elif isinstance(errors, list):
+                parts += [str(text) for text in errors]
+        elif isinstance(body, str):
+            parts = [body]
+        text = ' '.join(' '.join(p.split()) for p in parts if p)
+        text = self._scrub(text)
+        if len(text) > const.MAX_STORE_MESSAGE_LENGTH:
+            text = text[:const.MAX_STORE_MESSAGE_LENGTH - 1] + '…'
+        return text
+
+    # --- raw access -------------------------------------------------------------------
+
+    def get_v2(self, path, params=None):
+        return self._request('GET', '/v2' + _slash(path), params)
+
+    def get_v3(self, path, params=None):
+        return self._request('GET', '/v3' + _slash(path), params)
+
+    def post_v2(self, path, json):
+        return self._request('POST', '/v2' + _slash(path), json=json)
+
+    def iter_v2(self, path, params=None, page_size=const.MAX_PAGE_SIZE):
+        """All rows of a V2 collection (bare arrays): pages until a short or empty page or a 204."""
+        page = 1
+        while True:
+            rows = self.get_v2(path, {**(params or {}), 'page': page, 'limit': page_size})
+            if not rows:
+                return
+            if not isinstance(rows, list):
+                raise BigCommercePayloadError(f"BigCommerce answered GET /v2{_slash(path)} "
+                                              f"with an object where a list was expected.")
+            yield from rows
+            if len(rows) < page_size:
+                return
+            page += 1
+
+    def iter_v3(self, path, params=None, page_size=const.MAX_PAGE_SIZE):
+        """All items of a V3 collection, following meta.pagination."""
+        page = 1
+        while True:
+            body = self.get_v3(path, {**(params or {}), 'page': page, 'limit': page_size})
+            if body is None:
+                return
+            data = body.get('data') if isinstance(body, dict) else None
+            if not isinstance(data, list):
+                raise BigCommercePayloadError(f"BigCommerce answered GET /v3{_slash(path)} "
+                                              f"without a 'data' list.")
+            yield from data
+            pagination = (body.get('meta') or {}).get('pagination') or {}
+            total_pages = pagination.get('total_pages')
+            links = pagination.get('links')
+            if not data:
+                return
+            if isinstance(total_pages, int):
+                if page >= total_pages:
+                    return
+            elif isinstance(links, dict):
+                if not links.get('next'):
+                    return
+            elif len(data) < page_size:
+                return
+            page += 1
+
+    # --- store ------------------------------------------------------------------------
+
+    def get_store(self):
+        """GET /v2/store -> StoreInfo (also the connection test)."""
+        return StoreInfo.from_json(self.get_v2('/store'))
+
+    def get_order_statuses(self):
+        return [OrderStatus.from_json(row) for row in self.get_v2('/order_statuses') or []]
+
+    # --- catalog ----------------------------------------------------------------------
+
+    def iter_products(self, *, keyword=None, sku=None, ids=None, include_variants=True,
+                      page_size=const.MAX_PAGE_SIZE, on_payload_error=None):
+        """Catalog products (V3) over all pages, with their variants.
+
+        `ids` are fetched with `id:in` in chunks. `on_payload_error(error, raw)`, when
+        given, is told about a product that does not parse and the iteration goes on;
+        otherwise the error is raised.
+        """
+        params = {'sort': 'id'}
+        if include_variants:
+            params['include'] = 'variants'
+        if keyword:
+            params['keyword'] = keyword
+        if sku:
+            params['sku'] = sku
+        if ids is None:
+            batches = [params]
+        else:
+            ids = sorted({int(i) for i in ids})
+            batches = [{**params, 'id:in': ','.join(map(str, ids[i:i + const.ID_IN_CHUNK_SIZE]))}
+                       for i in range(0, len(ids), const.ID_IN_CHUNK_SIZE)]
+        for batch in batches:
+            for raw in self.iter_v3('/catalog/products', batch, page_size):
+                try:
+                    variants = None
+                    embedded = raw.get('variants') if isinstance(raw, dict) else None
+                    if include_variants and isinstance(embedded, list) \
+                            and len(embedded) >= const.EMBEDDED_VARIANTS_CAP:
+                        variants = list(self.iter_v3(f"/catalog/products/{int(raw['id'])}/variants"))
+                    yield Product.from_json(raw, variants=variants)
+                except BigCommercePayloadError as e:
+                    if on_payload_error is None:
+                        raise
+                    on_payload_error(e, raw)
+
+    # --- orders -----------------------------------------------------------------------
+
+    def iter_orders(self, *, status_id=None, min_date_modified=None, max_date_modified=None,
+                    min_date_created=None, max_date_created=None, min_id=None, max_id=None,
+                    sort='id:asc', with_lines=True, page_size=const.MAX_PAGE_SIZE,
+                    on_payload_error=None):
+        """Orders (V2) over all pages, with their lines embedded (no call per order).
+
+        With the default sort (id:asc) pages are read by id (min_id = last id + 1), so
+        an order leaving the filter during the run cannot shift another one out of
+        sight; other sorts use page numbers. Dates may be datetimes (naive = UTC) or
+        strings. `on_payload_error` as in iter_products.
+        """
+        params = {'sort': sort}
+        for name, value in (('status_id', status_id), ('min_id', min_id), ('max_id', max_id),
+                            ('min_date_modified', min_date_modified),
+                            ('max_date_modified', max_date_modified),
+                            ('min_date_created', min_date_created),
+                            ('max_date_created', max_date_created)):
+            if value is not None:
+                params[name] = value if isinstance(value, (str, int)) else format_rfc2822(value)
+        if with_lines:
+            params.update(self._order_includes())
+        for raw in self._iter_order_rows(params, page_size):
+            order = self._parse_order(raw, with_lines, on_payload_error)
+            if order is not None:
+                yield order
+
+    def _iter_order_rows(self, params, page_size):
+        if params.get('sort', 'id:asc') not in ('id', 'id:asc'):
+            yield from self.iter_v2('/orders', params, page_size)
+            return
+        last_id = None
+        while True:
+            page_params = dict(params, limit=page_size)
+            if last_id is not None:
+                page_params['min_id'] = last_id + 1
+            rows = self.get_v2('/orders', page_params)
+            if not rows:
+                return
+            if not isinstance(rows, list):
+                raise BigCommercePayloadError(
+                    "BigCommerce answered GET /v2/orders with an object where a list was expected.")
+            yield from rows
+            if len(rows) < page_size:
+                return
+            try:
+                last_id = max(int(row['id']) for row in rows)
+            except (TypeError, KeyError, ValueError):
+                raise BigCommercePayloadError("BigCommerce sent an order without an id.") from None
+
+    def get_orders(self, order_ids, *, with_lines=True, page_size=const.MAX_PAGE_SIZE,
+                   on_payload_error=None):
+        """The given orders, in the given order, with as few requests as possible.
+
+        Ids close together are read as a min_id/max_id range when that takes fewer
+        requests than one GET per order. Unknown ids are simply missing from the result.
+        """
+        wanted = list(dict.fromkeys(int(i) for i in order_ids))
+        found = {}
+        for cluster in _clusters(sorted(wanted), const.ORDER_RANGE_MAX_GAP):
+            low, high = cluster[0], cluster[-1]
+            if len(cluster) > 1 and math.ceil((high - low + 1) / page_size) < len(cluster):
+                params = {'sort': 'id:asc', 'min_id': low, 'max_id': high}
+                if with_lines:
+                    params.update(self._order_includes())
+                wanted_here = set(cluster)
+                for raw in self._iter_order_rows(params, page_size):
+                    if isinstance(raw, dict) and raw.get('id') in wanted_here:
+                        order = self._parse_order(raw, with_lines, on_payload_error)
+                        if order is not None:
+                            found[order.id] = order
+                        wanted_here.discard(raw['id'])
+                        if not wanted_here:
+                            break   # spares the last, possibly empty, page
+                continue
+            for order_id in cluster:
+                try:
+                    raw = self.get_v2(f'/orders/{order_id}', self._order_includes() if with_lines else None)
+                except BigCommerceError as e:
+                    if e.kind == 'not_found':
+                        continue
+                    raise
+                if raw:
+                    order = self._parse_order(raw, with_lines, on_payload_error)
+                    if order is not None:
+                        found[order.id] = order
+        return [found[i] for i in wanted if i in found]
+
+    def get_order_transactions(self, order_id):
+        """V3 transactions of an order ([] when there are none)."""
+        body = self.get_v3(f'/orders/{int(order_id)}/transactions')
+        data = body.get('data') if isinstance(body, dict) else None
+        return data if isinstance(data, list) else []
+
+    @staticmethod
+    def _order_includes():
+        return {'include': const.ORDER_INCLUDE, 'consignment_structure': const.ORDER_CONSIGNMENT_STRUCTURE}
+
+    def _parse_order(self, raw, with_lines, on_payload_error):
+        try:
+            order = Order.from_json(raw)
+            if with_lines and (not order.has_lines
+                               or (not order.lines and _int(raw.get('items_total')) > 0)):
+                # Consignments missing or holding mere links: read the lines directly.
+                products = list(self.iter_v2(f'/orders/{order.id}/products'))
+                addresses = None
+                if not order.shipping_consignments:
+                    addresses = list(self.iter_v2(f'/orders/{order.id}/shipping_addresses'))
+                order = Order.from_json(raw, products=products, shipping_addresses=addresses)
+            return order
+        except BigCommercePayloadError as e:
+            if on_payload_error is None:
+                raise
+            on_payload_error(e, raw)
+            return None
+
+
+# --- helpers --------------------------------------------------------------------------
+
+def _slash(path):
+    return path if path.startswith('/') else '/' + path
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _header_number(response, name):
+    value = response.headers.get(name)
+    if value in (None, ''):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _scope_for(path):
+    for prefix, label in const.SCOPE_BY_PATH_PREFIX:
+        if path.startswith(prefix):
+            return label
+    return 'this resource'
+
+
+def _exception_reason(exc):
+    """A short reason for a connection failure (the innermost cause)."""
+    reason = exc
+    while reason.__context__ is not None and reason.__context__ is not reason:
+        reason = reason.__context__
+    text = str(reason) or type(reason).__name__
+    return text if len(text) <= 200 else text[:199] + '…'
+
+
+def _clusters(ids, max_gap):
+    """Sorted ids -> runs whose consecutive ids are at most `max_gap` apart."""
+    clusters = []
+    for order_id in ids:
+        if clusters and order_id - clusters[-1][-1] <= max_gap:
+            clusters[-1].append(order_id)
+        else:
+            clusters.append([order_id])
+    return clusters

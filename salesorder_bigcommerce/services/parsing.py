@@ -1,0 +1,151 @@
+"""Pure parsing helpers: credentials, money, dates."""
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from . import const
+from .errors import BigCommerceError, BigCommercePayloadError
+
+
+@dataclass(frozen=True)
+class ApiPath:
+    root_url: str     # e.g. 'https://api.bigcommerce.com/stores/abc123' (no version, no slash)
+    store_hash: str
+    host: str
+    version: str | None = None   # 'v2' / 'v3' when the pasted path ended with one
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    client_id: str
+    access_token: str = field(repr=False)   # never in repr, logs or messages
+
+    def __str__(self):
+        return f"{self.client_id}:***"
+
+
+def _config_error(reason, expected):
+    return BigCommerceError(f"{reason} {expected}", kind='config')
+
+
+def parse_api_path(api_path) -> ApiPath:
+    """The API Path of a BigCommerce API account -> ApiPath.
+
+    Accepts '.../stores/{hash}', with or without a trailing '/v2' or '/v3' and slash.
+    """
+    expected = (f"The Cart Connect URL must be the API Path shown by BigCommerce "
+                f"(Settings › API › API Accounts), like {const.API_PATH_EXAMPLE}")
+    if not isinstance(api_path, str) or not api_path.strip():
+        raise _config_error("The Cart Connect URL is empty.", expected)
+    try:
+        url = urlsplit(api_path.strip())
+        host = url.hostname or ''
+        url.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise _config_error("The Cart Connect URL is not a valid URL.", expected) from None
+    if url.scheme not in ('http', 'https') or not host:
+        raise _config_error("The Cart Connect URL must start with https://.", expected)
+    if url.scheme == 'http' and host not in const.LOCAL_HOSTS:
+        raise _config_error("The Cart Connect URL must use https://, not http://.", expected)
+    if url.username or url.password:
+        raise _config_error("The Cart Connect URL must not contain a user name or password.", expected)
+    if url.query or url.fragment:
+        raise _config_error("The Cart Connect URL must not contain '?' or '#' parts.", expected)
+    match = re.match(const.API_PATH_REGEX, url.path)
+    if not match:
+        raise _config_error("The Cart Connect URL does not contain /stores/{store_hash}.", expected)
+    root = f"{url.scheme}://{url.netloc}{match['prefix']}/stores/{match['store_hash']}"
+    return ApiPath(root_url=root, store_hash=match['store_hash'], host=host, version=match['version'])
+
+
+def parse_api_key(api_key) -> ApiKey:
+    """'CLIENT_ID:ACCESS_TOKEN' -> ApiKey. Error messages never echo the given value."""
+    expected = (f"The API Key must be {const.API_KEY_EXAMPLE}: the Client ID and the Access "
+                f"Token of the BigCommerce API account, joined by one colon, without spaces.")
+    if not isinstance(api_key, str) or not api_key:
+        raise _config_error("The API Key is empty.", expected)
+    if any(ch.isspace() for ch in api_key):
+        raise _config_error("The API Key contains spaces or line breaks.", expected)
+    count = api_key.count(':')
+    if count != 1:
+        reason = "has no colon" if not count else "has more than one colon"
+        raise _config_error(f"The API Key {reason}.", expected)
+    client_id, access_token = api_key.split(':')
+    if not client_id:
+        raise _config_error("The Client ID part of the API Key (before the colon) is empty.", expected)
+    if not access_token:
+        raise _config_error("The Access Token part of the API Key (after the colon) is empty.", expected)
+    return ApiKey(client_id, access_token)
+
+
+def _show(value):
+    """A short repr of a bad value, for payload error messages."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + '...'
+
+
+def parse_money(value, field=None, *, optional=False) -> Decimal:
+    """A BigCommerce amount -> Decimal.
+
+    V2 sends strings ('225.0000', '924.47', '8'), V3 and coupons send numbers; floats go
+    through str() so 7.95 stays Decimal('7.95'). None/'' is Decimal('0') when `optional`.
+    """
+    name = field or 'amount'
+    if value is None or value == '':
+        if optional:
+            return Decimal('0')
+        raise BigCommercePayloadError(f"{name} is missing", field=field)
+    if isinstance(value, bool):  # bool is an int subclass: never an amount
+        raise BigCommercePayloadError(f"{name} {_show(value)} is not a number", field=field)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BigCommercePayloadError(f"{name} {_show(value)} is not a finite number", field=field)
+        value = str(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if not isinstance(value, str):
+        raise BigCommercePayloadError(f"{name} {_show(value)} is not a number", field=field)
+    try:
+        amount = Decimal(value.strip())
+    except InvalidOperation:
+        raise BigCommercePayloadError(f"{name} {_show(value)} is not a number", field=field) from None
+    if not amount.is_finite():
+        raise BigCommercePayloadError(f"{name} {_show(value)} is not a finite number", field=field)
+    return amount
+
+
+def parse_datetime(value, field=None) -> datetime | None:
+    """RFC 2822 (V2) or ISO 8601 (V3) -> naive UTC datetime (Odoo's convention).
+
+    '' and None -> None. A date without an offset is taken as UTC (BigCommerce
+    documents its API dates as UTC).
+    """
+    if value is None or value == '':
+        return None
+    name = field or 'date'
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if text[:1].isdigit():
+                # fromisoformat accepts 'Z' and fractions since Python 3.11
+                moment = datetime.fromisoformat(text)
+            else:
+                moment = parsedate_to_datetime(text)
+        except (ValueError, TypeError, IndexError):
+            raise BigCommercePayloadError(f"{name} {_show(value)} is not a date", field=field) from None
+    else:
+        raise BigCommercePayloadError(f"{name} {_show(value)} is not a date", field=field)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def format_rfc2822(dt) -> str:
+    """Naive-UTC or aware datetime -> 'Tue, 20 Nov 2012 00:00:00 +0000' (V2 filters)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return format_datetime(dt.astimezone(timezone.utc).replace(microsecond=0))

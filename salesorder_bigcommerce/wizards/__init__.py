@@ -1,0 +1,1 @@
+from . import bigcommerce_item_import

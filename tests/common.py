@@ -1,0 +1,45 @@
+"""Base classes for the Odoo tests of salesorder_bigcommerce.
+
+Tests here live outside the addon folder, so Odoo's MetaCase gives them no
+test tags; the attributes below make pytest-odoo run them like the addon's
+own tests. Each test runs in a transaction that is rolled back.
+"""
+from fake_bigcommerce import FakeBigCommerce, factory  # noqa: F401  (re-exported)
+
+from odoo.tests.common import TransactionCase, new_test_user
+
+STORE_HASH = "abc123"
+CLIENT_ID = "testclient"
+ACCESS_TOKEN = "s3cr3t-access-token-0123456789"
+
+
+class BigCommerceCase(TransactionCase):
+    """A running fake BigCommerce store and a cart connected to it."""
+
+    test_tags = {"standard", "at_install"}
+    test_module = "salesorder_bigcommerce"
+    test_sequence = 0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.test_class = cls.__name__
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = FakeBigCommerce(
+            store_hash=STORE_HASH, access_token=ACCESS_TOKEN, client_id=CLIENT_ID).start()
+        cls.addClassCleanup(cls.server.stop)
+        cls.cart = cls.env["bigcommerce.cart"].create({
+            "name": "Test Store",
+            "api_path": cls.server.api_path,
+            "api_key": cls.server.api_key,
+        })
+
+    def setUp(self):
+        super().setUp()
+        self.server.reset_requests()
+
+    @classmethod
+    def make_user(cls, login, groups):
+        return new_test_user(cls.env, login=login, groups=groups)
