@@ -5,6 +5,8 @@ test tags; the attributes below make pytest-odoo run them like the addon's
 own tests. Each test runs in a transaction that is rolled back.
 """
 from fake_bigcommerce import FakeBigCommerce, factory  # noqa: F401  (re-exported)
+from fake_bigcommerce.server import ALL_SCOPES
+from fake_bigcommerce.store import FakeStore
 
 from odoo.tests.common import TransactionCase, new_test_user
 
@@ -38,6 +40,11 @@ class BigCommerceCase(TransactionCase):
 
     def setUp(self):
         super().setUp()
+        # Every test starts with an empty store and a well-behaved server.
+        self.server.store = FakeStore(STORE_HASH, api_base=self.server.base_url)
+        self.server.scopes = set(ALL_SCOPES)
+        self.server.quota = None
+        self.server.clear_injections()
         self.server.reset_requests()
 
     @classmethod
