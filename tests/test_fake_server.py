@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from fake_bigcommerce import FakeBigCommerce, factory
+from fake_bigcommerce.server import ALL_SCOPES
 
 RATE_HEADERS = ('X-Rate-Limit-Time-Window-Ms', 'X-Rate-Limit-Time-Reset-Ms',
                 'X-Rate-Limit-Requests-Quota', 'X-Rate-Limit-Requests-Left')
@@ -75,6 +76,11 @@ def test_auth_401_and_headers(server, http):
     assert rec.header('X-AUTH-TOKEN') == 'TOKEN'
     server.reset_requests()
     assert server.requests == []
+    server.scopes.clear()
+    server.store.add_product(factory.product())
+    server.reset()
+    assert server.scopes == set(ALL_SCOPES) and server.store.products == {}
+    assert requests.get(url, headers={'X-Auth-Token': 'TOKEN'}, timeout=5).json()['data'] == []
 
 
 def test_scope_403(server, http):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from salesorder_bigcommerce.services import errors, parsing
-from salesorder_bigcommerce.services.errors import BigCommerceError, BigCommercePayloadError
+from odoo.addons.salesorder_bigcommerce.services import errors, parsing
+from odoo.addons.salesorder_bigcommerce.services.errors import BigCommerceError, BigCommercePayloadError
 
 
 def shared_dir():

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from salesorder_bigcommerce.services import payloads
-from salesorder_bigcommerce.services.errors import BigCommercePayloadError
-from salesorder_bigcommerce.services.payloads import (
+from odoo.addons.salesorder_bigcommerce.services import payloads
+from odoo.addons.salesorder_bigcommerce.services.errors import BigCommercePayloadError
+from odoo.addons.salesorder_bigcommerce.services.payloads import (
     Order, OrderLine, OrderStatus, Product, StoreInfo, Variant, html_to_text,
 )
 

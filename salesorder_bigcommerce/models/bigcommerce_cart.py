@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime, time
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -76,6 +77,38 @@ class BigCommerceCart(models.Model):
         "bigcommerce.product.binding", "cart_id", string="Imported Items")
     product_count = fields.Integer(compute="_compute_product_count")
 
+    # Orders
+    payment_journal_id = fields.Many2one(
+        "account.journal", string="Payment Journal", check_company=True,
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        default=lambda self: self._default_payment_journal(),
+        help="Posting a cash sale registers BigCommerce's payment on this journal.")
+    shipping_product_id = fields.Many2one(
+        "product.product", string="Shipping Product", required=True,
+        default=lambda self: self.env.ref("salesorder_bigcommerce.product_shipping", False))
+    handling_product_id = fields.Many2one(
+        "product.product", string="Handling Product", required=True,
+        default=lambda self: self.env.ref("salesorder_bigcommerce.product_handling", False))
+    wrapping_product_id = fields.Many2one(
+        "product.product", string="Gift Wrapping Product", required=True,
+        default=lambda self: self.env.ref("salesorder_bigcommerce.product_wrapping", False))
+    discount_product_id = fields.Many2one(
+        "product.product", string="Discount Product", required=True,
+        default=lambda self: self.env.ref("salesorder_bigcommerce.product_discount", False))
+    custom_product_id = fields.Many2one(
+        "product.product", string="Custom Item Product", required=True,
+        default=lambda self: self.env.ref("salesorder_bigcommerce.product_custom", False),
+        help="Stands for order lines typed in BigCommerce rather than taken from the catalog.")
+    rounding_product_id = fields.Many2one(
+        "product.product", string="Rounding Product", required=True,
+        default=lambda self: self.env.ref("salesorder_bigcommerce.product_rounding", False),
+        help="Carries the cent that makes a document's totals equal the store's.")
+    tax_map_ids = fields.One2many("bigcommerce.tax.map", "cart_id", string="Tax Mapping")
+    order_binding_ids = fields.One2many("bigcommerce.order.binding", "cart_id", string="Imported Orders")
+    order_count = fields.Integer(compute="_compute_order_count")
+    order_date_from = fields.Date(string="Orders From", help="List orders created on or after this day (UTC).")
+    order_date_to = fields.Date(string="Orders To", help="List orders created on or before this day (UTC).")
+
     # What Test Connection learnt about the store.
     store_hash = fields.Char(compute="_compute_store_hash", store=True)
     store_name = fields.Char(readonly=True, copy=False)
@@ -92,6 +125,18 @@ class BigCommerceCart(models.Model):
     def _default_product_category(self):
         return self.env.ref("salesorder_bigcommerce.product_category_bigcommerce",
                             raise_if_not_found=False)
+
+    @api.model
+    def _default_payment_journal(self):
+        return self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1)
+
+    @api.depends("order_binding_ids")
+    def _compute_order_count(self):
+        counts = dict(self.env["bigcommerce.order.binding"]._read_group(
+            [("cart_id", "in", self.ids)], ["cart_id"], ["__count"]))
+        for cart in self:
+            cart.order_count = counts.get(cart, 0)
 
     @api.depends("product_binding_ids")
     def _compute_product_count(self):
@@ -247,4 +292,102 @@ class BigCommerceCart(models.Model):
             "res_model": "product.product",
             "view_mode": "list,form",
             "domain": [("id", "in", self.product_binding_ids.product_id.ids)],
+        }
+
+    # ------------------------------------------------------------------
+    # Orders
+    # ------------------------------------------------------------------
+
+    def _check_import_statuses(self):
+        self.ensure_one()
+        if not self.import_status_ids:
+            raise UserError(_(
+                "Cart %(cart)s has no Import Orders with Status: choose at least one BigCommerce "
+                "order status (e.g. Awaiting Fulfillment) before listing or importing orders.",
+                cart=self.name))
+
+    def _order_document_model(self):
+        return "sale.order" if self.import_orders_as == "sale_order" else "account.move"
+
+    def _list_orders(self, date_from=None, date_to=None):
+        """The store's orders in the chosen statuses (all pages, no lines), newest first,
+        and the (error, raw) pairs of those that did not parse."""
+        self._check_import_statuses()
+        client = self._get_client()
+        errors, orders = [], []
+        start = datetime.combine(date_from, time.min) if date_from else None
+        end = datetime.combine(date_to, time.max).replace(microsecond=0) if date_to else None
+        try:
+            for status in self.import_status_ids.sorted("bigcommerce_id"):
+                orders.extend(client.iter_orders(
+                    status_id=status.bigcommerce_id, min_date_created=start, max_date_created=end,
+                    with_lines=False, on_payload_error=lambda error, raw: errors.append((error, raw))))
+        except BigCommerceError as error:
+            raise UserError(_("BigCommerce: %(error)s", error=error)) from None
+        return sorted(orders, key=lambda o: o.id, reverse=True), errors
+
+    def _import_orders(self, order_ids, orders=None):
+        """Import the given BigCommerce order ids; returns the ImportReport.
+
+        `orders` (parsed, with lines) spares fetching them again."""
+        from ..importers.order_importer import OrderImporter
+        from ..importers.results import FAILED, SKIPPED, ImportReport, Outcome
+
+        self._check_import_statuses()
+        wanted = list(dict.fromkeys(int(i) for i in order_ids))
+        errors = []
+        if orders is None:
+            try:
+                orders = self._get_client().get_orders(
+                    wanted, on_payload_error=lambda error, raw: errors.append((error, raw)))
+            except BigCommerceError as error:
+                raise UserError(_("BigCommerce: %(error)s", error=error)) from None
+        report = ImportReport()
+        allowed = set(self.import_status_ids.mapped("bigcommerce_id"))
+        importable = []
+        for order in orders:
+            if order.status_id in allowed:
+                importable.append(order)
+            else:
+                report.add(Outcome(order.id, _("Order %s", order.id), SKIPPED, _(
+                    "Its status %(status)s is not among Import Orders with Status.",
+                    status=order.status or order.status_id)))
+        OrderImporter(self).import_orders(importable, parse_errors=errors, report=report)
+        seen = {o.bigcommerce_id for o in report.outcomes}
+        for missing in (i for i in wanted if i not in seen):
+            report.add(Outcome(missing, _("Order %s", missing), FAILED,
+                               _("Order %(id)s was not found in the store.", id=missing)))
+        return report
+
+    def import_orders(self, order_ids):
+        """Import BigCommerce orders (by id) as pending documents of the cart's
+        Import Cart Orders as. Returns the documents created by this call; an
+        order imported before is reported and left unchanged."""
+        from ..importers.results import CREATED
+
+        self.ensure_one()
+        report = self._import_orders(order_ids)
+        documents = self.env[self._order_document_model()]
+        for outcome in report.by_status(CREATED):
+            documents |= outcome.records
+        return documents
+
+    def action_list_orders(self):
+        """Open the order import screen listing the store's orders in the chosen statuses."""
+        self.ensure_one()
+        self._check_import_statuses()
+        wizard = self.env["bigcommerce.order.import"].create({
+            "cart_id": self.id, "date_from": self.order_date_from, "date_to": self.order_date_to})
+        wizard.action_list()
+        return wizard._reopen()
+
+    def action_view_documents(self):
+        """The documents imported from this cart (of the current Import Cart Orders as)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("BigCommerce Orders"),
+            "res_model": self._order_document_model(),
+            "view_mode": "list,form",
+            "domain": [("bigcommerce_cart_id", "=", self.id)],
         }

@@ -6,7 +6,7 @@ parsing  -- API Path / API Key / money / date parsing
 errors   -- BigCommerceError, the one exception type
 const    -- every external constant
 """
-from . import const, errors, parsing, payloads, client
+from . import client, const, errors, parsing, payloads  # noqa: F401
 from .client import BigCommerceClient
 from .errors import BigCommerceError, BigCommercePayloadError
 from .parsing import ApiKey, ApiPath, format_rfc2822, parse_api_key, parse_api_path, parse_datetime, parse_money
@@ -14,3 +14,12 @@ from .payloads import (
     Address, AppliedDiscount, Fee, OptionValue, Order, OrderLine, OrderStatus, Product,
     ProductOption, ShippingConsignment, StoreInfo, Variant,
 )
+
+__all__ = [
+    'client', 'const', 'errors', 'parsing', 'payloads',
+    'BigCommerceClient', 'BigCommerceError', 'BigCommercePayloadError',
+    'ApiKey', 'ApiPath', 'format_rfc2822', 'parse_api_key', 'parse_api_path', 'parse_datetime',
+    'parse_money',
+    'Address', 'AppliedDiscount', 'Fee', 'OptionValue', 'Order', 'OrderLine', 'OrderStatus',
+    'Product', 'ProductOption', 'ShippingConsignment', 'StoreInfo', 'Variant',
+]

@@ -16,7 +16,7 @@ from .payloads import Order, OrderStatus, Product, StoreInfo
 
 _logger = logging.getLogger(__name__)
 
-_RETRYABLE_METHODS = frozenset({'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'})
+_IDEMPOTENT_METHODS = frozenset({'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'})
 
 
 class BigCommerceClient:
@@ -30,7 +30,7 @@ class BigCommerceClient:
         self.store_hash = path.store_hash
         self.host = path.host
         self.client_id = key.client_id
-        self.__token = key.access_token   # name-mangled: only _headers and _scrub read it
+        self.__token = key.access_token   # name-mangled: only _request and _scrub read it
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_rate_limit_wait = max_rate_limit_wait
@@ -64,7 +64,7 @@ class BigCommerceClient:
         if json is not None:
             headers['Content-Type'] = 'application/json'
         # Retrying a POST after a 5xx or a read timeout could create the object twice.
-        idempotent = method in _RETRYABLE_METHODS
+        idempotent = method in _IDEMPOTENT_METHODS
         failures = rate_limited = 0
         while True:
             started = time.monotonic()
@@ -79,8 +79,9 @@ class BigCommerceClient:
                 if failures < self.max_retries and (idempotent or not sent):
                     failures = self._backoff(failures)
                     continue
+                seconds = max(self.timeout) if isinstance(self.timeout, tuple) else self.timeout
                 raise BigCommerceError(
-                    f"BigCommerce did not answer within {self.timeout:g} s ({method} {path}, "
+                    f"BigCommerce did not answer within {seconds:g} s ({method} {path}, "
                     f"{failures + 1} attempt{'s' if failures else ''}). Try again later.",
                     kind='timeout') from None
             except requests.exceptions.RequestException as e:

@@ -1,1 +1,2 @@
 from . import bigcommerce_item_import
+from . import bigcommerce_order_import

@@ -3,7 +3,6 @@
 Behaviour follows shared/bigcommerce/API-FACTS.md; section numbers (§n) in
 comments point there. Pure stdlib: ThreadingHTTPServer on 127.0.0.1.
 """
-import copy
 import datetime as dt
 import json
 import math
@@ -23,7 +22,7 @@ ALL_SCOPES = frozenset({
     'store_v2_products', 'store_v2_orders', 'store_v2_information',
     'store_v2_transactions', 'store_v2_marketing', 'store_v2_customers'})
 DEFAULT_LIMIT, MAX_LIMIT = 50, 250          # §2 / §3
-UNLIMITED_QUOTA = 10000                     # header value when no quota is enforced
+UNLIMITED_QUOTA = 1000000   # header value when no quota is enforced (never runs low in a test)
 ERROR_TYPE = 'https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes'
 V2_NOT_FOUND = 'The requested resource was not found.'          # §9, 404_Resp
 V3_NOT_FOUND = 'The resource at that URL is not found.'         # §9
@@ -171,7 +170,7 @@ class FakeBigCommerce:
 
     def start(self):
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever,
+            self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
                                             name='FakeBigCommerce:%s' % self.port, daemon=True)
             self._thread.start()
         return self
@@ -191,6 +190,15 @@ class FakeBigCommerce:
 
     def reset_requests(self):
         del self.requests[:]
+
+    def reset(self):
+        """Empty store, all scopes, no quota/injections/recorded requests."""
+        self.store = FakeStore(self.store_hash, api_base=self.base_url)
+        self.scopes = set(ALL_SCOPES)
+        self.quota, self.window_ms, self.max_limit_behaviour = None, 30000, 'clamp'
+        self._window_start, self._window_count = None, 0
+        self.clear_injections()
+        self.reset_requests()
 
     def inject(self, status, count=1, headers=None, body=None, path_contains=None):
         """The next ``count`` requests whose target (path + query) contains
@@ -265,12 +273,11 @@ class FakeBigCommerce:
             rate['X-Rate-Limit-Requests-Left'] = '0'
             return 429, rate, b''
         try:
-            status, payload = self._route(method, path, query, headers, body)
+            status, data = self._route(method, path, query, headers, body)
         except ApiError as exc:
-            status, payload = exc.status, exc.body
+            status, data = exc.status, _encode(exc.body)
             rate.update(exc.headers)
-        data = b'' if payload is None else json.dumps(payload, default=_json_default).encode()
-        return status, rate, data
+        return status, rate, data or b''
 
     def _injected(self, rule, version):
         rate, _ = self._rate_headers(False)
@@ -284,11 +291,11 @@ class FakeBigCommerce:
                 rate[key] = str(value)
         body = rule.body
         if body is None:
-            body = b'' if rule.status == 429 else json.dumps(error_body(version, rule.status)).encode()
+            body = b'' if rule.status == 429 else _encode(error_body(version, rule.status))
         elif isinstance(body, str):
             body = body.encode()
         elif not isinstance(body, bytes):
-            body = json.dumps(body, default=_json_default).encode()
+            body = _encode(body)
         return rule.status, rate, body
 
     def _route(self, method, path, query, headers, body):
@@ -314,8 +321,9 @@ class FakeBigCommerce:
                 raise ApiError(403, error_body(
                     'v3', 403, "You don't have a required scope to access the endpoint"))
             req = _Req(method, version, rest, query, body, found.groupdict())
-            with self.store.lock:
-                return getattr(self, methods[method])(req)
+            with self.store.lock:  # encode under the lock: payloads are live store dicts
+                status, payload = getattr(self, methods[method])(req)
+                return status, None if payload is None else _encode(payload)
         raise ApiError(404, error_body(version, 404))
 
     def _has_scope(self, scope, write):
@@ -691,10 +699,14 @@ class FakeBigCommerce:
         raise self._invalid(req, 'product_options')
 
     def _post_address(self, given):
-        base = factory.address(**{k: given[k] for k in ('first_name', 'last_name', 'email')
-                                  if k in given}, country_iso2=given.get('country_iso2') or 'US')
-        base.update({k: v for k, v in given.items() if k in base and v is not None})
-        return base
+        """Address as posted: missing fields are '' (country name from iso2)."""
+        keys = ('first_name', 'last_name', 'company', 'street_1', 'street_2', 'city', 'state',
+                'zip', 'country', 'country_iso2', 'phone', 'email')
+        out = {k: str(given.get(k) or '') for k in keys}
+        if out['country_iso2'] and not out['country']:
+            out['country'] = factory.COUNTRIES.get(out['country_iso2'].upper(), ('',))[0]
+        out['form_fields'] = list(given.get('form_fields') or [])
+        return out
 
     def _v2_update_order(self, req):
         """PUT /v2/orders/{id}: merchant-writable fields; date_modified moves."""
@@ -729,7 +741,7 @@ class FakeBigCommerce:
         out = {k: v for k, v in product.items() if k not in ('variants', 'images')}
         out = _select_fields(req, out)
         if 'variants' in includes:
-            out['variants'] = [_select_fields(req, v, variant=True) for v in product.get('variants', [])]
+            out['variants'] = product.get('variants', [])   # include_fields applies to the product only
         if 'images' in includes:
             out['images'] = product.get('images', [])
         if 'primary_image' in includes:
@@ -848,6 +860,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'      # keep-alive, so client sessions reuse connections
     server_version = 'FakeBigCommerce/1.0'
     timeout = 60
+    # One buffered write per response and no Nagle: avoids 40 ms delayed-ACK
+    # stalls on keep-alive connections (benchmarks make thousands of calls).
+    wbufsize = -1
+    disable_nagle_algorithm = True
     fake = None
 
     def _handle(self):
@@ -872,6 +888,10 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         if self.fake.verbose:
             super().log_message(fmt, *args)
+
+
+def _encode(payload):
+    return json.dumps(payload, default=_json_default).encode()
 
 
 def _json_default(value):

@@ -1,0 +1,609 @@
+"""BigCommerce orders -> pending Odoo documents.
+
+By the cart's *Import Cart Orders as*: a draft quotation (sale.order), a
+draft customer invoice, or a draft customer invoice marked as a cash sale
+that carries the payment BigCommerce captured.
+
+Money stays Decimal until it is written. Each document is checked against
+the store's totals (untaxed, tax, total) and a rounding difference of a few
+cents is resolved with visible adjustment lines; a larger one is imported
+unchanged and flagged.
+"""
+import logging
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import psycopg2
+
+from odoo import _, fields
+from odoo.exceptions import UserError, ValidationError
+
+from ..services.errors import BigCommerceError
+from .results import ALREADY, CREATED, FAILED, SKIPPED, ImportReport, Outcome
+
+_logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+
+@dataclass
+class DocumentLine:
+    """One line of the document to make, before it is an ORM value."""
+    product: object            # product.product
+    name: str
+    quantity: Decimal
+    price_unit: Decimal
+    tax: object                # account.tax (possibly empty)
+
+
+class OrderImporter:
+    """Imports parsed BigCommerce orders (payloads.Order) for one cart."""
+
+    def __init__(self, cart):
+        self.cart = cart
+        self.env = cart.env
+        self.company = cart.company_id
+        self.OrderBinding = self.env["bigcommerce.order.binding"]
+        self._countries = {}
+        self._currencies = {}
+        self._pricelists = {}
+        self._taxes = {}
+
+    # ------------------------------------------------------------------
+    # Entry point
+    # ------------------------------------------------------------------
+
+    def import_orders(self, orders, parse_errors=(), report=None):
+        """Import each order in its own savepoint; returns an ImportReport."""
+        report = report or ImportReport()
+        for error, raw in parse_errors:
+            raw = raw if isinstance(raw, dict) else {}
+            report.add(Outcome(raw.get("id") or 0, _("Order %s", raw.get("id") or "?"), FAILED, str(error)))
+        if not orders:
+            return report
+        existing = {b.bigcommerce_order_id: b for b in self.OrderBinding.search(
+            [("cart_id", "=", self.cart.id), ("bigcommerce_order_id", "in", [o.id for o in orders])])}
+        to_import = [o for o in orders if o.id not in existing]
+        products, product_problems = self._resolve_products(to_import)
+        for order in orders:
+            label = _("Order %s", order.id)
+            binding = existing.get(order.id)
+            if binding:
+                report.add(Outcome(order.id, label, ALREADY,
+                                   _("Already imported as %s.", (binding.sale_order_id or binding.move_id).display_name),
+                                   records=binding.sale_order_id or binding.move_id))
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    document, check, mismatch = self._import_order(order, products, product_problems)
+            except psycopg2.IntegrityError as error:
+                self._forget_created_records()
+                if "order_unique" in (error.diag.constraint_name or ""):
+                    report.add(Outcome(order.id, label, ALREADY,
+                                       _("Imported meanwhile by another run.")))
+                else:
+                    report.add(Outcome(order.id, label, FAILED, _("Database refused the order: %s", error.pgerror or error)))
+            except psycopg2.errors.SerializationFailure:
+                self._forget_created_records()
+                report.add(Outcome(order.id, label, ALREADY, _("Imported meanwhile by another run.")))
+            except (UserError, ValidationError, BigCommerceError) as error:
+                self._forget_created_records()
+                message = error.args[0] if error.args else str(error)
+                _logger.info("BigCommerce order %s not imported: %s", order.id, message)
+                report.add(Outcome(order.id, label, FAILED, str(message)))
+            else:
+                outcome = report.add(Outcome(order.id, label, CREATED, records=document))
+                if mismatch:
+                    outcome.flags.append(check)
+                    outcome.reason = check
+        return report
+
+    def _forget_created_records(self):
+        """A rolled back savepoint may have taken records cached here with it."""
+        self._taxes.clear()
+        self._pricelists.clear()
+
+    # ------------------------------------------------------------------
+    # One order
+    # ------------------------------------------------------------------
+
+    def _import_order(self, order, products, product_problems):
+        self._check_order(order)
+        # The binding first: a concurrent import of the same order stops here.
+        binding = self.OrderBinding.create({
+            "cart_id": self.cart.id,
+            "bigcommerce_order_id": order.id,
+            "date_modified": order.date_modified,
+        })
+        partner, shipping_partner = self._partners(order)
+        currency = self._currency(order.currency_code)
+        lines = self._document_lines(order, products, product_problems)
+        if self.cart.import_orders_as == "sale_order":
+            document = self._create_sale_order(order, partner, shipping_partner, currency, lines)
+            binding.sale_order_id = document
+        else:
+            document = self._create_invoice(order, partner, shipping_partner, currency, lines)
+            binding.move_id = document
+        check, mismatch = self._reconcile(document, order, currency, lines)
+        document.write({"bigcommerce_check": check, "bigcommerce_total_mismatch": mismatch})
+        return document, check, mismatch
+
+    def _check_order(self, order):
+        if not order.lines:
+            raise UserError(_("Order %(id)s has no lines.", id=order.id))
+        if not (order.email or "").strip():
+            raise UserError(_("Order %(id)s has no billing email address: the customer cannot be "
+                              "identified.", id=order.id))
+        if not order.currency_code:
+            raise UserError(_("Order %(id)s has no currency.", id=order.id))
+        if not order.date_created:
+            raise UserError(_("Order %(id)s has no creation date.", id=order.id))
+
+    # ------------------------------------------------------------------
+    # Customers
+    # ------------------------------------------------------------------
+
+    def _partners(self, order):
+        """(customer, delivery address) for the order; creates what is missing."""
+        billing = order.billing_address
+        email = billing.email.strip().lower()
+        address = self._address_values(billing, _("billing address of order %s", order.id))
+        Partner = self.env["res.partner"]
+        partner = Partner
+        customer_binding = self.env["bigcommerce.partner.binding"]
+        if order.customer_id:
+            customer_binding = customer_binding.search([
+                ("cart_id", "=", self.cart.id), ("bigcommerce_customer_id", "=", order.customer_id)], limit=1)
+            partner = customer_binding.partner_id
+        if not partner:
+            partner = Partner.search([
+                ("email", "=ilike", email), ("parent_id", "=", False), ("type", "=", "contact"),
+                ("company_id", "in", [False, self.company.id])], order="id", limit=1)
+        if not partner:
+            partner = Partner.create(dict(address, email=email, customer_rank=1,
+                                          name=billing.name or billing.company or email,
+                                          company_name=billing.company or False))
+        elif not partner.street and not partner.country_id:
+            partner.write(address)
+        if order.customer_id and not customer_binding:
+            customer_binding.create({"cart_id": self.cart.id, "partner_id": partner.id,
+                                     "bigcommerce_customer_id": order.customer_id})
+        shipping = order.shipping_consignments[0].address if order.shipping_consignments else None
+        return partner, self._delivery_partner(partner, shipping, order)
+
+    def _address_values(self, address, where):
+        country = self._country(address.country_iso2, address.country, where)
+        return {
+            "street": address.street_1 or False,
+            "street2": address.street_2 or False,
+            "city": address.city or False,
+            "zip": address.zip or False,
+            "country_id": country.id,
+            "state_id": self._state(country, address.state).id,
+            "phone": address.phone or False,
+        }
+
+    def _delivery_partner(self, partner, shipping, order):
+        if shipping is None:
+            return partner
+        values = self._address_values(shipping, _("shipping address of order %s", order.id))
+        name = shipping.name or partner.name
+        same = all((partner[k].id if hasattr(partner[k], "id") else partner[k]) == v
+                   for k, v in values.items() if k != "phone") and name == partner.name
+        if same:
+            return partner
+        for child in partner.child_ids.filtered(lambda c: c.type == "delivery"):
+            if child.name == name and all(
+                    (child[k].id if hasattr(child[k], "id") else child[k]) == v
+                    for k, v in values.items() if k != "phone"):
+                return child
+        return self.env["res.partner"].create(dict(
+            values, type="delivery", parent_id=partner.id, name=name,
+            email=(shipping.email or "").strip().lower() or False))
+
+    def _country(self, code, name, where):
+        code = (code or "").strip().upper()
+        if code not in self._countries:
+            self._countries[code] = self.env["res.country"].search([("code", "=", code)], limit=1) \
+                if code else self.env["res.country"]
+        country = self._countries[code]
+        if not country:
+            raise UserError(_("Unknown country %(country)r (ISO code %(code)r) in the %(where)s.",
+                              country=name, code=code, where=where))
+        return country
+
+    def _state(self, country, state):
+        state = (state or "").strip()
+        if not state or not country.state_ids:
+            return self.env["res.country.state"]
+        key = (country.id, state.lower())
+        if key not in self._countries:
+            self._countries[key] = country.state_ids.filtered(
+                lambda s: s.name.lower() == state.lower() or s.code.lower() == state.lower())[:1]
+        return self._countries[key]
+
+    # ------------------------------------------------------------------
+    # Products
+    # ------------------------------------------------------------------
+
+    def _resolve_products(self, orders):
+        """Odoo products for every catalog line of `orders`, importing unknown
+        items on the way (one catalog request per 250 items, not one per line).
+
+        Returns ({(product_id, variant_id, sku): product.product}, {product_id: why not})."""
+        keys = {(line.product_id, line.variant_id, line.sku.strip())
+                for order in orders for line in order.lines if not line.is_custom}
+        if not keys:
+            return {}, {}
+        found = self._match_products(keys)
+        unknown = sorted({pid for key in keys if key not in found for pid in [key[0]]})
+        problems = {}
+        if unknown:
+            report = self.cart._import_items(unknown)
+            for outcome in report.outcomes:
+                if not outcome.ok:
+                    problems[outcome.bigcommerce_id] = outcome.reason
+            found.update(self._match_products({k for k in keys if k not in found}))
+        return found, problems
+
+    def _match_products(self, keys):
+        """Match by the cart's links (product, variant), then by SKU."""
+        found = {}
+        bindings = self.env["bigcommerce.product.binding"].search([
+            ("cart_id", "=", self.cart.id),
+            ("bigcommerce_product_id", "in", list({k[0] for k in keys}))])
+        by_variant = {(b.bigcommerce_product_id, b.bigcommerce_variant_id): b.product_id for b in bindings}
+        by_product = {}
+        for b in bindings:
+            by_product.setdefault(b.bigcommerce_product_id, self.env["product.product"])
+            by_product[b.bigcommerce_product_id] |= b.product_id
+        skus = {k[2] for k in keys if k[2]}
+        by_sku = {}
+        if skus:
+            for product in self.env["product.product"].search([
+                    ("default_code", "in", list(skus)), ("company_id", "in", [False, self.company.id])]):
+                by_sku.setdefault(product.default_code, []).append(product)
+        for key in keys:
+            product_id, variant_id, sku = key
+            match = by_variant.get((product_id, variant_id))
+            if not match and sku and len(by_sku.get(sku, [])) == 1:
+                match = by_sku[sku][0]
+            if not match and len(by_product.get(product_id, [])) == 1:
+                match = by_product[product_id]
+            if match:
+                found[key] = match
+        return found
+
+    # ------------------------------------------------------------------
+    # Lines and taxes
+    # ------------------------------------------------------------------
+
+    def _document_lines(self, order, products, product_problems):
+        inclusive = order.is_tax_inclusive
+        rate_hint = self._rate_hint(order)
+        lines, discounts = [], {}
+        for line in order.lines:
+            if line.is_bundled and not line.total_inc_tax:
+                continue   # a bundle's items are priced on the bundle's line
+            if line.is_custom:
+                product = self.cart.custom_product_id
+            else:
+                product = products.get((line.product_id, line.variant_id, line.sku.strip()))
+                if not product:
+                    why = product_problems.get(line.product_id) or _("no Odoo product has SKU %s", line.sku or "-")
+                    raise UserError(_("Order %(id)s, line %(line)s: item %(sku)s could not be matched "
+                                      "or imported: %(why)s", id=order.id, line=line.name,
+                                      sku=line.sku or line.product_id, why=why))
+            total = line.total_inc_tax if inclusive else line.total_ex_tax
+            tax = self._tax_for(total, line.total_tax, inclusive, rate_hint)
+            name = line.name or product.display_name
+            options = ", ".join(f"{o.name}: {o.value}" for o in line.product_options if o.name)
+            if options and options not in name:
+                name = f"{name} ({options})"
+            lines.append(DocumentLine(product, name, line.quantity, total / line.quantity, tax))
+            for discount in line.applied_discounts:
+                label = (_("Coupon %s", discount.code) if discount.code
+                         else discount.name or _("Discount"))
+                key = (label, tax.id)
+                amount, _tax = discounts.get(key, (ZERO, tax))
+                discounts[key] = (amount + discount.amount, tax)
+        charges = (
+            (self.cart.shipping_product_id, order.shipping_cost_ex_tax, order.shipping_cost_inc_tax,
+             order.shipping_cost_tax, self._shipping_label(order)),
+            (self.cart.handling_product_id, order.handling_cost_ex_tax, order.handling_cost_inc_tax,
+             order.handling_cost_tax, _("Handling")),
+            (self.cart.wrapping_product_id, order.wrapping_cost_ex_tax, order.wrapping_cost_inc_tax,
+             order.wrapping_cost_tax, _("Gift Wrapping")),
+        ) + tuple((self.cart.handling_product_id, fee.cost_ex_tax, fee.cost_inc_tax, fee.cost_tax,
+                   fee.name or _("Fee")) for fee in order.fees)
+        shipping_tax = self.env["account.tax"]
+        for product, ex, inc, tax_amount, label in charges:
+            amount = inc if inclusive else ex
+            if not amount:
+                continue
+            tax = self._tax_for(amount, tax_amount, inclusive, rate_hint)
+            if product == self.cart.shipping_product_id:
+                shipping_tax = tax
+            lines.append(DocumentLine(product, label, Decimal(1), amount, tax))
+        for (label, _tax_id), (amount, tax) in discounts.items():
+            if amount:
+                lines.append(DocumentLine(self.cart.discount_product_id, label, Decimal(1), -amount, tax))
+        # Order-level discounts not spread over the lines (e.g. a shipping coupon).
+        spread = sum((amount for amount, _tax in discounts.values()), ZERO)
+        rest = order.coupon_discount + order.discount_amount - spread
+        if rest > 0:
+            lines.append(DocumentLine(self.cart.discount_product_id, _("Discount"), Decimal(1), -rest,
+                                      shipping_tax))
+        return lines
+
+    @staticmethod
+    def _shipping_label(order):
+        methods = sorted({c.shipping_method for c in order.shipping_consignments if c.shipping_method})
+        return _("Shipping: %s", ", ".join(methods)) if methods else _("Shipping")
+
+    @staticmethod
+    def _rate_hint(order):
+        """The order's overall tax rate (%, 2 decimals), from its taxed amounts."""
+        pairs = [(l.total_inc_tax if order.is_tax_inclusive else l.total_ex_tax, l.total_tax)
+                 for l in order.lines]
+        pairs += [(order.shipping_cost_inc_tax if order.is_tax_inclusive else order.shipping_cost_ex_tax,
+                   order.shipping_cost_tax)]
+        taxed = [(base, tax) for base, tax in pairs if tax and base]
+        if not taxed:
+            return None
+        base = sum(b for b, _t in taxed)
+        tax = sum(t for _b, t in taxed)
+        if order.is_tax_inclusive:
+            base -= tax
+        return (tax / base * HUNDRED).quantize(Decimal("0.01"), ROUND_HALF_UP) if base else None
+
+    def _tax_for(self, amount, tax_amount, inclusive, rate_hint):
+        """The Odoo tax whose rate reproduces BigCommerce's `tax_amount` on `amount`."""
+        if not tax_amount or not amount:
+            return self.env["account.tax"]
+        ex = amount - tax_amount if inclusive else amount
+        exact = tax_amount / ex * HUNDRED if ex else ZERO
+        candidates = [rate_hint] if rate_hint is not None else []
+        candidates += [exact.quantize(Decimal(q), ROUND_HALF_UP) for q in ("0.01", "0.001", "0.0001")]
+        for rate in candidates:
+            if rate > 0 and self._tax_amount(amount, rate, inclusive) == tax_amount:
+                return self._tax(rate, inclusive)
+        return self._tax(candidates[0] if candidates[0] and candidates[0] > 0 else candidates[1], inclusive)
+
+    @staticmethod
+    def _tax_amount(amount, rate, inclusive):
+        """Tax on `amount` at `rate` %, rounded to the cent as BigCommerce and Odoo do."""
+        cent = Decimal("0.01")
+        if inclusive:
+            return amount - (amount / (1 + rate / HUNDRED)).quantize(cent, ROUND_HALF_UP)
+        return (amount * rate / HUNDRED).quantize(cent, ROUND_HALF_UP)
+
+    def _tax(self, rate, inclusive):
+        """The cart's mapped tax for (rate, inclusive), mapping a matching or new sales tax."""
+        key = (float(rate), bool(inclusive))
+        if key in self._taxes:
+            return self._taxes[key]
+        TaxMap = self.env["bigcommerce.tax.map"]
+        mapping = TaxMap.search([("cart_id", "=", self.cart.id), ("rate", "=", key[0]),
+                                 ("price_include", "=", key[1])], limit=1)
+        tax = mapping.tax_id
+        if not tax:
+            Tax = self.env["account.tax"].with_company(self.company)
+            candidates = Tax.search([
+                ("company_id", "=", self.company.id), ("type_tax_use", "=", "sale"),
+                ("amount_type", "=", "percent"), ("amount", "=", key[0])])
+            tax = candidates.filtered(lambda t: t.price_include == key[1] and not t.children_tax_ids)[:1]
+            if not tax:
+                label = _("%(rate)s%% (BigCommerce%(incl)s)", rate=f"{rate.normalize():f}",
+                          incl=_(", included") if inclusive else "")
+                tax = Tax.create({
+                    "name": label,
+                    "amount": key[0],
+                    "amount_type": "percent",
+                    "type_tax_use": "sale",
+                    "price_include_override": "tax_included" if inclusive else "tax_excluded",
+                    "company_id": self.company.id,
+                    "description": label,
+                })
+            TaxMap.create({"cart_id": self.cart.id, "rate": key[0], "price_include": key[1],
+                           "tax_id": tax.id})
+        self._taxes[key] = tax
+        return tax
+
+    # ------------------------------------------------------------------
+    # Documents
+    # ------------------------------------------------------------------
+
+    def _currency(self, code):
+        if code not in self._currencies:
+            currency = self.env["res.currency"].with_context(active_test=False).search(
+                [("name", "=", code.upper())], limit=1)
+            if not currency:
+                raise UserError(_("Currency %(code)s is unknown to Odoo.", code=code))
+            if not currency.active:
+                currency.sudo().active = True
+            self._currencies[code] = currency
+        return self._currencies[code]
+
+    def _pricelist(self, currency):
+        if currency not in self._pricelists:
+            Pricelist = self.env["product.pricelist"]
+            pricelist = Pricelist.search([("currency_id", "=", currency.id),
+                                          ("company_id", "in", [False, self.company.id])], limit=1)
+            self._pricelists[currency] = pricelist or Pricelist.create({
+                "name": _("BigCommerce %s", currency.name), "currency_id": currency.id,
+                "company_id": self.company.id})
+        return self._pricelists[currency]
+
+    def _common_values(self, order):
+        return {
+            "company_id": self.company.id,
+            "bigcommerce_cart_id": self.cart.id,
+            "bigcommerce_order_id": order.id,
+            "fiscal_position_id": False,
+        }
+
+    def _create_sale_order(self, order, partner, shipping_partner, currency, lines):
+        values = dict(
+            self._common_values(order),
+            partner_id=partner.id,
+            partner_invoice_id=partner.id,
+            partner_shipping_id=shipping_partner.id,
+            pricelist_id=self._pricelist(currency).id,
+            date_order=order.date_created,
+            client_order_ref=str(order.id),
+            origin=_("BigCommerce order %s", order.id),
+            user_id=self.cart.user_id.id,
+            note=order.customer_message or False,
+            order_line=[(0, 0, self._sale_line_values(line, sequence))
+                        for sequence, line in enumerate(lines, 1)],
+        )
+        return self.env["sale.order"].create(values)
+
+    @staticmethod
+    def _sale_line_values(line, sequence):
+        return {
+            "sequence": sequence,
+            "product_id": line.product.id,
+            "name": line.name,
+            "product_uom_qty": float(line.quantity),
+            "product_uom": line.product.uom_id.id,
+            "price_unit": float(line.price_unit),
+            "discount": 0.0,
+            "tax_id": [(6, 0, line.tax.ids)],
+        }
+
+    def _create_invoice(self, order, partner, shipping_partner, currency, lines):
+        cash_sale = self.cart.import_orders_as == "cash_sale"
+        values = dict(
+            self._common_values(order),
+            move_type="out_invoice",
+            partner_id=partner.id,
+            partner_shipping_id=shipping_partner.id,
+            currency_id=currency.id,
+            invoice_date=fields.Date.to_date(order.date_created),
+            ref=str(order.id),
+            invoice_origin=_("BigCommerce order %s", order.id),
+            invoice_user_id=self.cart.user_id.id,
+            narration=order.customer_message or False,
+            invoice_line_ids=[(0, 0, self._invoice_line_values(line, sequence))
+                              for sequence, line in enumerate(lines, 1)],
+        )
+        if cash_sale:
+            values.update(
+                bigcommerce_cash_sale=True,
+                bigcommerce_payment_method=order.payment_method or False,
+                bigcommerce_payment_amount=float(self._captured_amount(order)),
+                bigcommerce_payment_reference=order.payment_provider_id or _("BigCommerce order %s", order.id),
+            )
+        return self.env["account.move"].with_context(default_move_type="out_invoice").create(values)
+
+    @staticmethod
+    def _captured_amount(order):
+        """What the shopper paid through the store's payment method."""
+        if not order.is_paid:
+            return ZERO
+        return max(order.total_inc_tax - order.store_credit_amount - order.gift_certificate_amount, ZERO)
+
+    @staticmethod
+    def _invoice_line_values(line, sequence):
+        return {
+            "sequence": sequence,
+            "product_id": line.product.id,
+            "name": line.name,
+            "quantity": float(line.quantity),
+            "product_uom_id": line.product.uom_id.id,
+            "price_unit": float(line.price_unit),
+            "discount": 0.0,
+            "tax_ids": [(6, 0, line.tax.ids)],
+        }
+
+    # ------------------------------------------------------------------
+    # Totals
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def _amounts(document, currency):
+        def dec(value):
+            return Decimal(str(currency.round(value)))
+        return dec(document.amount_untaxed), dec(document.amount_tax), dec(document.amount_total)
+
+    def _reconcile(self, document, order, currency, lines):
+        """Make the document's totals equal the store's, or say why they don't.
+
+        Returns (check text, mismatch flag)."""
+        target = (order.total_ex_tax, order.total_tax, order.total_inc_tax)
+        got = self._amounts(document, currency)
+        if got == target:
+            return _("Totals equal BigCommerce's."), False
+        step = Decimal(str(currency.rounding))
+        tolerance = step * max(3, len(lines))
+        d_untaxed, d_tax = target[0] - got[0], target[1] - got[1]
+        first_untaxed, first_tax = d_untaxed, d_tax
+        if abs(d_untaxed) > tolerance or abs(d_tax) > tolerance:
+            return self._mismatch_text(target, got, currency), True
+        adjustments = []
+        tax = self._main_tax(lines)
+        if d_tax and tax:
+            pair = self._tax_adjustment(d_tax, tax, step)
+            if pair:
+                adjustments.extend(pair)
+        self._add_lines(document, adjustments)
+        got = self._amounts(document, currency)
+        d_untaxed = target[0] - got[0]
+        if d_untaxed:
+            rest = [DocumentLine(self.cart.rounding_product_id, _("Rounding (BigCommerce)"),
+                                 Decimal(1), d_untaxed, self.env["account.tax"])]
+            self._add_lines(document, rest)
+            adjustments.extend(rest)
+            got = self._amounts(document, currency)
+        if got == target:
+            return _("Totals equal BigCommerce's after rounding adjustment lines "
+                     "(untaxed %(untaxed)s, tax %(tax)s).",
+                     untaxed=currency.format(float(first_untaxed)),
+                     tax=currency.format(float(first_tax))), False
+        return self._mismatch_text(target, got, currency), True
+
+    @staticmethod
+    def _mismatch_text(target, got, currency):
+        labels = (_("untaxed"), _("tax"), _("total"))
+        parts = [_("%(label)s %(odoo)s in Odoo, %(store)s in BigCommerce", label=label,
+                   odoo=currency.format(float(o)), store=currency.format(float(t)))
+                 for label, o, t in zip(labels, got, target) if o != t]
+        return _("Totals differ from BigCommerce: %s. Check the document before confirming it.",
+                 "; ".join(parts))
+
+    @staticmethod
+    def _main_tax(lines):
+        weights = {}
+        for line in lines:
+            if line.tax and len(line.tax) == 1 and line.tax.amount:
+                weights[line.tax] = weights.get(line.tax, ZERO) + abs(line.price_unit * line.quantity)
+        return max(weights, key=weights.get) if weights else None
+
+    def _tax_adjustment(self, d_tax, tax, step):
+        """Two lines of opposite amounts, one taxed, one not, whose tax is `d_tax`."""
+        rate = Decimal(str(tax.amount))
+        inclusive = tax.price_include
+        guess = d_tax * ((1 + rate / HUNDRED) if inclusive else 1) / (rate / HUNDRED)
+        guess = guess.quantize(step, ROUND_HALF_UP)
+        for delta in range(0, 50):
+            for x in (guess + delta * step, guess - delta * step):
+                if x and self._tax_amount(x, rate, inclusive) == d_tax:
+                    name = _("Tax rounding (BigCommerce)")
+                    product = self.cart.rounding_product_id
+                    return [DocumentLine(product, name, Decimal(1), x, tax),
+                            DocumentLine(product, name, Decimal(1), -x, self.env["account.tax"])]
+        return []
+
+    def _add_lines(self, document, lines):
+        if not lines:
+            return
+        start = len(document.order_line if document._name == "sale.order" else document.invoice_line_ids) + 100
+        if document._name == "sale.order":
+            document.write({"order_line": [(0, 0, self._sale_line_values(l, start + i))
+                                           for i, l in enumerate(lines)]})
+        else:
+            document.write({"invoice_line_ids": [(0, 0, self._invoice_line_values(l, start + i))
+                                                 for i, l in enumerate(lines)]})
