@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Helpers shared by run.sh, test.sh and bench.sh (sourced after setup.sh).
 
-odoo_bin() { "$PY" -m odoo "$@"; }
+odoo_bin() { "$PY" "$REPO/scripts/odoo_checkout.py" "$@"; }
 
 db_exists() { psql -lqt | cut -d'|' -f1 | grep -qw "$1"; }
 

@@ -17,4 +17,4 @@ else
     fresh_db "$DB"
 fi
 echo "[run] Odoo on http://localhost:$PORT (database $DB, login admin / admin)"
-exec "$PY" -m odoo -d "$DB" --db-filter="^$DB\$" --http-port="$PORT"
+exec "$PY" "$REPO/scripts/odoo_checkout.py" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT"

@@ -13,6 +13,9 @@ NIGHTLY_URL="https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 as_postgres() { if [ -z "$SUDO" ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
+# pip, without the notices about this machine's missing local package folders.
+pip_q() { "$PY" -m pip -q "$@" 2> >(grep -v "^WARNING: Location" >&2); }
+
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 apt_packages() {
@@ -80,13 +83,13 @@ virtualenv() {
     want="$(cat "$ODOO_SRC/requirements.txt" "$REPO/requirements-dev.txt" "$REPO/setup.py" | sha1sum | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         log "installing Odoo's requirements and the test tools into $VENV"
-        "$PY" -m pip install -q --upgrade pip wheel "setuptools<81"
+        pip_q install --upgrade pip wheel "setuptools<81"
         # cbor2 5.4 still builds with pkg_resources: setuptools<81 in its build env.
         local constraints="$VENV/build-constraints.txt"
         echo 'setuptools<81' > "$constraints"
         PIP_CONSTRAINT="$constraints" PIP_BUILD_CONSTRAINT="$constraints" \
-            "$PY" -m pip install -q -r "$ODOO_SRC/requirements.txt"
-        "$PY" -m pip install -q -r "$REPO/requirements-dev.txt"
+            pip_q install -r "$ODOO_SRC/requirements.txt"
+        pip_q install -r "$REPO/requirements-dev.txt"
         echo "$want" > "$stamp"
     fi
     # Odoo itself is used in place from ODOO_SRC (a .pth line puts it on sys.path).
@@ -94,7 +97,8 @@ virtualenv() {
     echo "$ODOO_SRC" > "$site/odoo_src.pth"
     # The addon, installed as a distribution under odoo/addons (setup.py).
     # Reinstalled every time so the venv always runs the checkout's code.
-    "$PY" -m pip install -q --no-deps --no-build-isolation --force-reinstall "$REPO" >/dev/null
+    pip_q install --no-deps --no-build-isolation --force-reinstall "$REPO" >/dev/null
+    rm -rf "$REPO/build"
 }
 
 apt_packages
