@@ -97,3 +97,223 @@ class TestIdempotency(OrderImportCase):
             self.cart.import_orders([order["id"]])
         with self.assertRaisesRegex(UserError, "Import Orders with Status"):
             self.cart.action_list_orders()
+
+
+class TestCustomers(OrderImportCase):
+
+    def test_guest_matched_by_email_and_never_multiplied(self):
+        billing = factory.address("Ann", "Lee", "Ann.Lee@Example.com", country_iso2="GB")
+        first = self.add_order(billing=billing)
+        second = self.add_order(billing=billing)
+        docs = self.cart.import_orders([first["id"], second["id"]])
+        self.assertEqual(len(docs), 2)
+        partner = docs.partner_id
+        self.assertEqual(len(partner), 1)
+        self.assertEqual(partner.email, "ann.lee@example.com")
+        self.assertEqual(partner.name, "Ann Lee")
+        self.assertEqual(partner.country_id.code, "GB")
+        self.assertEqual(self.env["res.partner"].search_count([("email", "=ilike", "ann.lee@example.com")]), 1)
+
+    def test_registered_customer_remembered_by_id(self):
+        first = self.add_order(customer_id=77, billing=factory.address("Bo", "Ek", "bo@example.com"))
+        # The customer later changes email in BigCommerce: still the same partner.
+        second = self.add_order(customer_id=77, billing=factory.address("Bo", "Ek", "bo.new@example.com"))
+        docs = self.cart.import_orders([first["id"], second["id"]])
+        self.assertEqual(len(docs.partner_id), 1)
+        binding = self.env["bigcommerce.partner.binding"].search([("cart_id", "=", self.cart.id)])
+        self.assertEqual((binding.bigcommerce_customer_id, binding.partner_id), (77, docs.partner_id))
+
+    def test_existing_partner_matched_by_email(self):
+        existing = self.env["res.partner"].create({"name": "Known", "email": "known@example.com"})
+        order = self.add_order(customer_id=5, billing=factory.address("K", "N", "known@example.com"))
+        self.assertEqual(self.cart.import_orders([order["id"]]).partner_id, existing)
+
+    def test_shipping_address_is_a_delivery_contact(self):
+        self.cart.import_orders_as = "sale_order"
+        billing = factory.address("Cy", "Po", "cy@example.com", country_iso2="US", state="Texas")
+        shipping = factory.address("Gift", "Receiver", "gift@example.com", country_iso2="DE")
+        order = self.add_order(billing=billing, shipping=shipping)
+        so = self.cart.import_orders([order["id"]])
+        self.assertEqual(so.partner_id.state_id.name, "Texas")
+        delivery = so.partner_shipping_id
+        self.assertEqual((delivery.type, delivery.parent_id, delivery.country_id.code),
+                         ("delivery", so.partner_id, "DE"))
+        self.assertEqual(delivery.name, "Gift Receiver")
+        # Same address next time: the same delivery contact.
+        again = self.add_order(billing=billing, shipping=shipping)
+        self.assertEqual(self.cart.import_orders([again["id"]]).partner_shipping_id, delivery)
+
+
+class TestMoney(OrderImportCase):
+
+    def check(self, **kwargs):
+        order = self.add_order(**kwargs)
+        document = self.cart.import_orders([order["id"]])
+        self.assertTrue(document, self.cart._import_orders([order["id"]]).outcomes)
+        self.assertTotalsEqual(document, order)
+        return order, document
+
+    def test_tax_exclusive_with_shipping_and_handling(self):
+        order, invoice = self.check(
+            lines=[factory.line(self.mug, 3), factory.line(self.shirt, 1, variant="SHIRT-L")],
+            tax_rate=D("0.0825"), shipping_cost=D("7.45"), handling_cost=D("1.99"))
+        products = invoice.invoice_line_ids.product_id
+        self.assertIn(self.cart.shipping_product_id, products)
+        self.assertIn(self.cart.handling_product_id, products)
+        tax = invoice.invoice_line_ids.tax_ids
+        self.assertEqual((len(tax), tax.amount, tax.price_include), (1, 8.25, False))
+
+    def test_tax_inclusive(self):
+        order, invoice = self.check(
+            lines=[factory.line(self.mug, 3, price=D("9.99")), factory.line(self.shirt, 2, variant="SHIRT-S")],
+            tax_rate=D("0.19"), tax_inclusive=True, shipping_cost=D("4.90"))
+        tax = invoice.invoice_line_ids.tax_ids
+        self.assertEqual((len(tax), tax.amount, tax.price_include), (1, 19.0, True))
+        self.assertTrue(order["is_tax_inclusive_pricing"])
+
+    def test_coupon_and_manual_discount_become_discount_lines(self):
+        order, invoice = self.check(
+            lines=[factory.line(self.mug, 2), factory.line(self.shirt, 1, variant="SHIRT-S")],
+            tax_rate=D("0.2"), coupon=factory.coupon(code="SAVE5", amount=D("5.00")),
+            discount_amount=D("2.50"), shipping_cost=D("3.00"))
+        discount_lines = invoice.invoice_line_ids.filtered(
+            lambda l: l.product_id == self.cart.discount_product_id)
+        self.assertTrue(discount_lines)
+        self.assertTrue(any("SAVE5" in name for name in discount_lines.mapped("name")))
+        self.assertTrue(all(l.price_subtotal < 0 for l in discount_lines))
+
+    def test_shipping_coupon(self):
+        self.check(lines=[factory.line(self.mug, 1)], tax_rate=D("0.1"), shipping_cost=D("6.00"),
+                   coupon=factory.coupon(code="FREESHIP", amount=D("0"), type=4))
+
+    def test_other_currency(self):
+        self.cart.import_orders_as = "sale_order"
+        order, so = self.check(lines=[factory.line(self.mug, 2)], currency="EUR", tax_rate=D("0.21"),
+                               billing=factory.address(country_iso2="NL", email="nl@example.com"))
+        self.assertEqual(so.currency_id.name, "EUR")
+        self.assertEqual(so.pricelist_id.currency_id.name, "EUR")
+
+    def test_custom_line(self):
+        order, invoice = self.check(lines=[
+            factory.line(None, 1, name="Engraving service", price=D("15.00")),
+            factory.line(self.mug, 1)], tax_rate=D("0.2"))
+        custom = invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.cart.custom_product_id)
+        self.assertEqual((custom.name, custom.price_unit), ("Engraving service", 15.0))
+
+    def test_random_orders_match_to_the_cent(self):
+        """Many generated orders (both tax modes, discounts, charges): every total matches."""
+        products = [self.mug, self.shirt] + factory.catalog(6, variants_every=3, store=self.server.store)
+        stored = factory.orders(25, products, seed=7, store=self.server.store)
+        report = self.cart._import_orders([o["id"] for o in stored])
+        self.assertEqual(report.counts(), {"created": 25}, [o.reason for o in report.outcomes if o.reason])
+        for order, outcome in zip(stored, report.outcomes):
+            self.assertTotalsEqual(outcome.records, order)
+
+
+class TestLines(OrderImportCase):
+
+    def test_variant_lines_match_variant_skus(self):
+        self.cart.import_items([self.shirt["id"]])
+        self.server.reset_requests()
+        order = self.add_order(lines=[factory.line(self.shirt, 1, variant="SHIRT-L"),
+                                      factory.line(self.shirt, 2, variant="SHIRT-S")])
+        invoice = self.cart.import_orders([order["id"]])
+        lines = invoice.invoice_line_ids.filtered(lambda l: l.product_id.default_code in ("SHIRT-L", "SHIRT-S"))
+        self.assertEqual({l.product_id.default_code: l.quantity for l in lines}, {"SHIRT-L": 1, "SHIRT-S": 2})
+        self.assertEqual(len(self.server.requests), 1)   # the order page only: no catalog call
+
+    def test_unknown_sku_imports_the_item_on_the_way(self):
+        order = self.add_order(lines=[factory.line(self.mug, 1)])
+        self.assertFalse(self.env["product.product"].search([("default_code", "=", "MUG")]))
+        invoice = self.cart.import_orders([order["id"]])
+        product = invoice.invoice_line_ids.product_id.filtered(lambda p: p.default_code == "MUG")
+        self.assertTrue(product)
+        self.assertEqual(product.bigcommerce_binding_ids.cart_id, self.cart)
+
+    def test_line_prices_as_bigcommerce_gives_them(self):
+        order = self.add_order(lines=[factory.line(self.mug, 4, price=D("11.00"))])
+        line = self.cart.import_orders([order["id"]]).invoice_line_ids.filtered(
+            lambda l: l.product_id.default_code == "MUG")
+        self.assertEqual((line.quantity, line.price_unit), (4.0, 11.0))
+
+
+class TestIsolation(OrderImportCase):
+
+    def test_bad_orders_reported_good_ones_imported(self):
+        good = self.add_order()
+        no_email = self.add_order(billing=factory.address(email=""))
+        bad_country = self.add_order(billing=factory.address(country_iso2="QQ", email="q@example.com"))
+        absurd = self.add_order()
+        self.server.store.order_products[absurd["id"]][0]["quantity"] = 10 ** 9
+        malformed = self.add_order()
+        self.server.store.orders[malformed["id"]]["total_inc_tax"] = "lots"
+        last_good = self.add_order()
+        ids = [good["id"], no_email["id"], bad_country["id"], absurd["id"], malformed["id"], last_good["id"]]
+        moves_before = self.env["account.move"].search_count([])
+        partners_before = self.env["res.partner"].search_count([])
+
+        report = self.cart._import_orders(ids)
+
+        by_id = {o.bigcommerce_id: o for o in report.outcomes}
+        self.assertEqual(by_id[good["id"]].status, "created")
+        self.assertEqual(by_id[last_good["id"]].status, "created")
+        self.assertIn("email", by_id[no_email["id"]].reason)
+        self.assertIn("QQ", by_id[bad_country["id"]].reason)
+        self.assertIn("quantity", by_id[absurd["id"]].reason)
+        self.assertIn("total_inc_tax", by_id[malformed["id"]].reason)
+        for bad in (no_email, bad_country, absurd, malformed):
+            self.assertEqual(by_id[bad["id"]].status, "failed")
+        # Nothing half-made: two documents, no stray binding, no partner for the bad ones.
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before + 2)
+        self.assertEqual(self.env["bigcommerce.order.binding"].search_count(
+            [("cart_id", "=", self.cart.id)]), 2)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners_before + 1)
+
+    def test_status_not_chosen_is_skipped(self):
+        pending = self.add_order(status_id=1)
+        report = self.cart._import_orders([pending["id"]])
+        self.assertEqual(report.outcomes[0].status, "skipped")
+        self.assertIn("Pending", report.outcomes[0].reason)
+
+    def test_unknown_order(self):
+        report = self.cart._import_orders([999999])
+        self.assertEqual((report.outcomes[0].status, report.outcomes[0].bigcommerce_id), ("failed", 999999))
+
+
+class TestOrderScreen(OrderImportCase):
+
+    def test_list_all_pages_in_chosen_statuses_then_import(self):
+        pending = self.env["bigcommerce.order.status"].search([("bigcommerce_id", "=", 1)])
+        self.cart.import_status_ids = self.awaiting | pending
+        factory.orders(260, [self.mug], statuses=(11,), store=self.server.store)
+        factory.orders(3, [self.mug], statuses=(1,), store=self.server.store)
+        factory.orders(4, [self.mug], statuses=(10,), store=self.server.store)   # Completed: not listed
+        action = self.cart.action_list_orders()
+        wizard = self.env["bigcommerce.order.import"].browse(action["res_id"])
+        self.assertEqual(len(wizard.line_ids), 263)
+        self.assertLessEqual(len(self.server.requests), 4)  # 2 pages + 1 page, no call per order
+        chosen = wizard.line_ids.sorted("bigcommerce_id")[:3]
+        chosen.write({"selected": True})
+        self.server.reset_requests()
+        wizard.action_import()
+        self.assertEqual(set(chosen.mapped("result_status")), {"created"})
+        self.assertTrue(all(chosen.mapped("imported")))
+        self.assertLessEqual(len(self.server.requests), 3)  # the orders in one range read (+ catalog)
+        # Listing again marks them as imported.
+        chosen_ids = sorted(chosen.mapped("bigcommerce_id"))
+        wizard.action_list()
+        marked = wizard.line_ids.filtered("imported")
+        self.assertEqual(sorted(marked.mapped("bigcommerce_id")), chosen_ids)
+
+    def test_date_range(self):
+        self.server.store.set_now("2026-01-10T12:00:00+00:00")
+        old = self.add_order()
+        self.server.store.set_now("2026-03-10T12:00:00+00:00")
+        new = self.add_order()
+        wizard = self.env["bigcommerce.order.import"].create({
+            "cart_id": self.cart.id, "date_from": "2026-03-01", "date_to": "2026-03-31"})
+        wizard.action_list()
+        self.assertEqual(wizard.line_ids.mapped("bigcommerce_id"), [new["id"]])
+        self.assertNotEqual(old["id"], new["id"])
+        line = wizard.line_ids
+        self.assertEqual((line.currency, line.total), ("USD", float(new["total_inc_tax"])))

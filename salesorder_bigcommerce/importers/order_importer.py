@@ -343,33 +343,67 @@ class OrderImporter:
         return _("Shipping: %s", ", ".join(methods)) if methods else _("Shipping")
 
     @staticmethod
-    def _rate_hint(order):
-        """The order's overall tax rate (%, 2 decimals), from its taxed amounts."""
-        pairs = [(l.total_inc_tax if order.is_tax_inclusive else l.total_ex_tax, l.total_tax)
-                 for l in order.lines]
-        pairs += [(order.shipping_cost_inc_tax if order.is_tax_inclusive else order.shipping_cost_ex_tax,
-                   order.shipping_cost_tax)]
-        taxed = [(base, tax) for base, tax in pairs if tax and base]
-        if not taxed:
+    def _taxed_items(order):
+        """(amount in the pricing basis, tax) of every taxed line and charge."""
+        inclusive = order.is_tax_inclusive
+        items = [(l.total_inc_tax if inclusive else l.total_ex_tax, l.total_tax) for l in order.lines]
+        items += [(inc if inclusive else ex, tax) for ex, inc, tax in (
+            (order.shipping_cost_ex_tax, order.shipping_cost_inc_tax, order.shipping_cost_tax),
+            (order.handling_cost_ex_tax, order.handling_cost_inc_tax, order.handling_cost_tax),
+            (order.wrapping_cost_ex_tax, order.wrapping_cost_inc_tax, order.wrapping_cost_tax))]
+        return [(amount, tax) for amount, tax in items if amount and tax]
+
+    @classmethod
+    def _rate_interval(cls, amount, tax, inclusive):
+        """The rates (%) that turn `amount` into `tax` once rounded to the cent."""
+        half = Decimal("0.005")
+        if inclusive:
+            ex = amount - tax
+            if ex - half <= 0:
+                return None
+            return ((amount / (ex + half) - 1) * HUNDRED, (amount / (ex - half) - 1) * HUNDRED)
+        return ((tax - half) / amount * HUNDRED, (tax + half) / amount * HUNDRED)
+
+    @classmethod
+    def _roundest_rate(cls, interval, amount=None, tax=None, inclusive=False):
+        """The rate with the fewest decimals in `interval` (that reproduces `tax` if given)."""
+        low, high = interval
+        for places in range(0, 5):
+            step = Decimal(1).scaleb(-places)
+            candidate = (low / step).to_integral_value(rounding="ROUND_CEILING") * step
+            while candidate <= high:
+                if candidate > 0 and (tax is None or cls._tax_amount(amount, candidate, inclusive) == tax):
+                    return candidate
+                candidate += step
+                if candidate > low + 3 * step:
+                    break
+        return None
+
+    def _rate_hint(self, order):
+        """One rate (%) that reproduces the tax of every taxed item of the order, or None
+        (several rates in the order)."""
+        low, high = Decimal("-Infinity"), Decimal("Infinity")
+        for amount, tax in self._taxed_items(order):
+            interval = self._rate_interval(amount, tax, order.is_tax_inclusive)
+            if interval is None:
+                continue
+            low, high = max(low, interval[0]), min(high, interval[1])
+        if low > high or low == Decimal("-Infinity"):
             return None
-        base = sum(b for b, _t in taxed)
-        tax = sum(t for _b, t in taxed)
-        if order.is_tax_inclusive:
-            base -= tax
-        return (tax / base * HUNDRED).quantize(Decimal("0.01"), ROUND_HALF_UP) if base else None
+        return self._roundest_rate((low, high))
 
     def _tax_for(self, amount, tax_amount, inclusive, rate_hint):
         """The Odoo tax whose rate reproduces BigCommerce's `tax_amount` on `amount`."""
         if not tax_amount or not amount:
             return self.env["account.tax"]
-        ex = amount - tax_amount if inclusive else amount
-        exact = tax_amount / ex * HUNDRED if ex else ZERO
-        candidates = [rate_hint] if rate_hint is not None else []
-        candidates += [exact.quantize(Decimal(q), ROUND_HALF_UP) for q in ("0.01", "0.001", "0.0001")]
-        for rate in candidates:
-            if rate > 0 and self._tax_amount(amount, rate, inclusive) == tax_amount:
-                return self._tax(rate, inclusive)
-        return self._tax(candidates[0] if candidates[0] and candidates[0] > 0 else candidates[1], inclusive)
+        if rate_hint is not None and self._tax_amount(amount, rate_hint, inclusive) == tax_amount:
+            return self._tax(rate_hint, inclusive)
+        interval = self._rate_interval(amount, tax_amount, inclusive)
+        rate = interval and self._roundest_rate(interval, amount, tax_amount, inclusive)
+        if rate is None:   # no rate fits (e.g. a tax larger than the amount): the check will tell
+            ex = amount - tax_amount if inclusive else amount
+            rate = (tax_amount / ex * HUNDRED).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        return self._tax(rate, inclusive)
 
     @staticmethod
     def _tax_amount(amount, rate, inclusive):
