@@ -201,12 +201,38 @@ class TestMoney(OrderImportCase):
         self.assertEqual((custom.name, custom.price_unit), ("Engraving service", 15.0))
 
     def test_random_orders_match_to_the_cent(self):
-        """Many generated orders (both tax modes, discounts, charges): every total matches."""
-        products = [self.mug, self.shirt] + factory.catalog(6, variants_every=3, store=self.server.store)
-        stored = factory.orders(25, products, seed=7, store=self.server.store)
-        report = self.cart._import_orders([o["id"] for o in stored])
-        self.assertEqual(report.counts(), {"created": 25}, [o.reason for o in report.outcomes if o.reason])
-        for order, outcome in zip(stored, report.outcomes):
+        """60 seeded orders mixing both tax modes, rates, coupons of every type, manual
+        discounts, shipping, handling and wrapping: every document equals the store's
+        untaxed amount, tax and total to the cent."""
+        import random
+        rng = random.Random(2026)
+        products = [self.mug, self.shirt] + factory.catalog(8, variants_every=4, store=self.server.store)
+        orders = []
+        for _i in range(60):
+            lines = []
+            for product in rng.sample(products, rng.randint(1, 4)):
+                variants = [v for v in product["variants"] if v["option_values"]]
+                lines.append(factory.line(product, rng.randint(1, 7),
+                                          variant=rng.choice(variants) if variants else None,
+                                          price=D(rng.randint(99, 25000)) / 100))
+            coupon = None
+            if rng.random() < 0.4:
+                kind = rng.choice([0, 1, 2, 3, 4, 5])
+                amount = D(rng.choice([5, 10, 15])) if kind == 1 else D(rng.randint(50, 900)) / 100
+                coupon = factory.coupon(code=f"C{kind}", amount=amount, type=kind)
+            orders.append(self.server.store.add_order(factory.order(
+                lines=lines,
+                tax_rate=D(rng.choice(["0", "0.05", "0.0725", "0.0825", "0.1", "0.19", "0.2", "0.21"])),
+                tax_inclusive=rng.random() < 0.5,
+                coupon=coupon,
+                discount_amount=D(rng.choice([0, 0, 0, 150, 333])) / 100,
+                shipping_cost=D(rng.choice([0, 0, 499, 999, 1250])) / 100,
+                handling_cost=D(rng.choice([0, 0, 0, 199])) / 100,
+                wrapping_cost=D(rng.choice([0, 0, 0, 0, 350])) / 100,
+                billing=factory.address(email=f"buyer{rng.randint(1, 20)}@example.com"))))
+        report = self.cart._import_orders([o["id"] for o in orders])
+        self.assertEqual(report.counts(), {"created": 60}, [o.reason for o in report.outcomes if o.reason])
+        for order, outcome in zip(orders, report.outcomes):
             self.assertTotalsEqual(outcome.records, order)
 
 
@@ -317,3 +343,54 @@ class TestOrderScreen(OrderImportCase):
         self.assertNotEqual(old["id"], new["id"])
         line = wizard.line_ids
         self.assertEqual((line.currency, line.total), ("USD", float(new["total_inc_tax"])))
+
+
+class TestConcurrentImports(OrderImportCase):
+    """Two imports of the same order at once, each in its own transaction."""
+
+    def test_same_order_imported_twice_at_once_makes_one_document(self):
+        import threading
+
+        from odoo import SUPERUSER_ID, api
+
+        registry = self.env.registry
+        order = self.add_order(billing=factory.address(email="race@example.com"))
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cart = env["bigcommerce.cart"].create({
+                "name": "Race cart", "api_path": self.server.api_path, "api_key": self.server.api_key,
+                "import_orders_as": "sale_order",
+                "import_status_ids": [(6, 0, self.awaiting.ids)]})
+            cart_id = cart.id
+        statuses, errors = [], []
+        barrier = threading.Barrier(2)
+
+        def import_once():
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=10)
+                    report = env["bigcommerce.cart"].browse(cart_id)._import_orders([order["id"]])
+                    statuses.append(report.outcomes[0].status)
+            except Exception as error:   # noqa: BLE001 - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=import_once) for _i in range(2)]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+            self.assertFalse(errors)
+            self.assertEqual(sorted(statuses), ["already_imported", "created"])
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                self.assertEqual(env["sale.order"].search_count([
+                    ("bigcommerce_cart_id", "=", cart_id), ("bigcommerce_order_id", "=", order["id"])]), 1)
+        finally:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sale.order"].search([("bigcommerce_cart_id", "=", cart_id)]).unlink()
+                env["bigcommerce.cart"].browse(cart_id).unlink()
+                env["res.partner"].search([("email", "=", "race@example.com")]).unlink()
+                env["product.product"].search([("default_code", "=", "MUG")]).product_tmpl_id.unlink()
