@@ -23,6 +23,11 @@
         "views/bigcommerce_order_status_views.xml",
         "views/bigcommerce_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "salesorder_bigcommerce/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

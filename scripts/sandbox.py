@@ -71,7 +71,7 @@ def make_server(port=DEFAULT_PORT, journal=None):
             try:
                 for line in journal.read_text(encoding="utf-8").splitlines():
                     if line.strip():
-                        status, _ = self._dispatch(
+                        status, _, _ = self._dispatch(
                             "POST", "/stores/%s/v2/orders" % STORE_HASH,
                             {"X-Auth-Token": ACCESS_TOKEN, "Content-Type": "application/json"},
                             line.encode())

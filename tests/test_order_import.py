@@ -394,3 +394,27 @@ class TestConcurrentImports(OrderImportCase):
                 env["bigcommerce.cart"].browse(cart_id).unlink()
                 env["res.partner"].search([("email", "=", "race@example.com")]).unlink()
                 env["product.product"].search([("default_code", "=", "MUG")]).product_tmpl_id.unlink()
+
+
+class TestReimportAfterDeletion(OrderImportCase):
+
+    def test_deleted_document_can_be_imported_again(self):
+        self.cart.import_orders_as = "sale_order"
+        order = self.add_order()
+        first = self.cart.import_orders([order["id"]])
+        first.unlink()
+        second = self.cart.import_orders([order["id"]])
+        self.assertTrue(second)
+        self.assertEqual(self.env["bigcommerce.order.binding"].search(
+            [("cart_id", "=", self.cart.id), ("bigcommerce_order_id", "=", order["id"])]).sale_order_id, second)
+
+    def test_catalog_unreachable_fails_only_orders_needing_new_items(self):
+        self.cart.import_items([self.mug["id"]])
+        with_known_item = self.add_order(lines=[factory.line(self.mug, 1)])
+        with_new_item = self.add_order(lines=[factory.line(self.shirt, 1, variant="SHIRT-S")])
+        self.server.inject(503, count=20, path_contains="/catalog/")
+        report = self.cart._import_orders([with_known_item["id"], with_new_item["id"]])
+        by_id = {o.bigcommerce_id: o for o in report.outcomes}
+        self.assertEqual(by_id[with_known_item["id"]].status, "created")
+        self.assertEqual(by_id[with_new_item["id"]].status, "failed")
+        self.assertIn("503", by_id[with_new_item["id"]].reason)

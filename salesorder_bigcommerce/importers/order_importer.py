@@ -62,8 +62,12 @@ class OrderImporter:
             report.add(Outcome(raw.get("id") or 0, _("Order %s", raw.get("id") or "?"), FAILED, str(error)))
         if not orders:
             return report
-        existing = {b.bigcommerce_order_id: b for b in self.OrderBinding.search(
-            [("cart_id", "=", self.cart.id), ("bigcommerce_order_id", "in", [o.id for o in orders])])}
+        bindings = self.OrderBinding.search(
+            [("cart_id", "=", self.cart.id), ("bigcommerce_order_id", "in", [o.id for o in orders])])
+        # A binding whose document was deleted in Odoo lets the order be imported again.
+        orphans = bindings.filtered(lambda b: not b.sale_order_id and not b.move_id)
+        orphans.unlink()
+        existing = {b.bigcommerce_order_id: b for b in bindings - orphans}
         to_import = [o for o in orders if o.id not in existing]
         products, product_problems = self._resolve_products(to_import)
         for order in orders:
@@ -240,7 +244,13 @@ class OrderImporter:
         unknown = sorted({pid for key in keys if key not in found for pid in [key[0]]})
         problems = {}
         if unknown:
-            report = self.cart._import_items(unknown)
+            try:
+                report = self.cart._import_items(unknown)
+            except UserError as error:
+                # The catalog could not be read: the orders needing these items fail
+                # (and are tried again later); the others still import.
+                problems = dict.fromkeys(unknown, str(error.args[0] if error.args else error))
+                return found, problems
             for outcome in report.outcomes:
                 if not outcome.ok:
                     problems[outcome.bigcommerce_id] = outcome.reason

@@ -256,6 +256,7 @@ class BigCommerceCart(models.Model):
         from ..importers.results import SKIPPED, Outcome
 
         self.ensure_one()
+        self = self.with_company(self.company_id)  # noqa: PLW0642 - documents belong to the cart's company
         product_ids = [int(pid) for pid in product_ids]
         products, errors = self._fetch_products(product_ids=product_ids)
         report = ItemImporter(self).import_products(products, parse_errors=errors)
@@ -334,6 +335,7 @@ class BigCommerceCart(models.Model):
         from ..importers.results import FAILED, SKIPPED, ImportReport, Outcome
 
         self._check_import_statuses()
+        self = self.with_company(self.company_id)  # noqa: PLW0642 - documents belong to the cart's company
         wanted = list(dict.fromkeys(int(i) for i in order_ids))
         errors = []
         if orders is None:
