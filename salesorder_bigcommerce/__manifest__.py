@@ -22,6 +22,8 @@
         "views/bigcommerce_cart_views.xml",
         "views/bigcommerce_order_status_views.xml",
         "views/bigcommerce_menus.xml",
+        "data/ir_cron_data.xml",
+        "views/bigcommerce_sync_log_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

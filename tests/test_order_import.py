@@ -358,7 +358,7 @@ class TestConcurrentImports(OrderImportCase):
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             cart = env["bigcommerce.cart"].create({
-                "name": "Race cart", "api_path": self.server.api_path, "api_key": self.server.api_key,
+                "name": f"Race cart {id(self)}", "api_path": self.server.api_path, "api_key": self.server.api_key,
                 "import_orders_as": "sale_order",
                 "import_status_ids": [(6, 0, self.awaiting.ids)]})
             cart_id = cart.id

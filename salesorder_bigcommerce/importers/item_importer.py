@@ -4,7 +4,6 @@ from collections import defaultdict
 
 import psycopg2
 
-from odoo import _
 from odoo.exceptions import UserError, ValidationError
 
 from .results import CREATED, SKIPPED, UPDATED, ImportReport, Outcome
@@ -88,13 +87,13 @@ class ItemImporter:
     def _refusal(self, product, duplicates):
         """Why `product` cannot be imported, or ''."""
         for variant, sku, _price in self.sellable_variants(product):
-            where = _("variant %(options)s", options=variant.options_label) \
-                if variant is not None and variant.option_values else _("the product")
+            where = self.env._("variant %(options)s", options=variant.options_label) \
+                if variant is not None and variant.option_values else self.env._("the product")
             if not sku:
-                return _("%(where)s has no SKU in BigCommerce; give it one to import it.", where=where)
+                return self.env._("%(where)s has no SKU in BigCommerce; give it one to import it.", where=where)
             if sku in duplicates:
                 others = sorted({str(pid) for pid, _vid in duplicates[sku]})
-                return _("SKU %(sku)s is used more than once in the store (products %(ids)s); "
+                return self.env._("SKU %(sku)s is used more than once in the store (products %(ids)s); "
                          "SKUs must be unique to import.", sku=sku, ids=", ".join(others))
         return ""
 
@@ -194,7 +193,7 @@ class ItemImporter:
         for variant, sku, price in pending:
             record = self._variant_for_options(template, variant)
             if not record:
-                raise UserError(_("Variant %(options)s could not be made in Odoo.",
+                raise UserError(self.env._("Variant %(options)s could not be made in Odoo.",
                                   options=variant.options_label))
             records |= self._update_variant(record, self.Binding.browse(), product, variant, sku, price)
         # Odoo makes every combination of the values; BigCommerce may sell fewer.
@@ -213,7 +212,7 @@ class ItemImporter:
         return needed
 
     def _attribute(self, name):
-        name = name.strip() or _("Option")
+        name = name.strip() or self.env._("Option")
         if name not in self._attributes:
             Attribute = self.env["product.attribute"]
             attribute = Attribute.search([("name", "=ilike", name), ("create_variant", "=", "always")], limit=1)
@@ -273,7 +272,7 @@ class ItemImporter:
         if len(found) > 1:
             found = found.filtered("active") or found
         if len(found.filtered("active")) > 1:
-            raise UserError(_("Several Odoo products have the Internal Reference %(sku)s; "
+            raise UserError(self.env._("Several Odoo products have the Internal Reference %(sku)s; "
                               "keep one to import this item.", sku=sku))
         if found[:1] and not found[:1].active:
             found[:1].active = True

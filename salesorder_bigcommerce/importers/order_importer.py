@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg2
 
-from odoo import _, fields
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
 from ..services.errors import BigCommerceError
@@ -59,7 +59,7 @@ class OrderImporter:
         report = report or ImportReport()
         for error, raw in parse_errors:
             raw = raw if isinstance(raw, dict) else {}
-            report.add(Outcome(raw.get("id") or 0, _("Order %s", raw.get("id") or "?"), FAILED, str(error)))
+            report.add(Outcome(raw.get("id") or 0, self.env._("Order %s", raw.get("id") or "?"), FAILED, str(error)))
         if not orders:
             return report
         bindings = self.OrderBinding.search(
@@ -71,11 +71,11 @@ class OrderImporter:
         to_import = [o for o in orders if o.id not in existing]
         products, product_problems = self._resolve_products(to_import)
         for order in orders:
-            label = _("Order %s", order.id)
+            label = self.env._("Order %s", order.id)
             binding = existing.get(order.id)
             if binding:
                 report.add(Outcome(order.id, label, ALREADY,
-                                   _("Already imported as %s.", (binding.sale_order_id or binding.move_id).display_name),
+                                   self.env._("Already imported as %s.", (binding.sale_order_id or binding.move_id).display_name),
                                    records=binding.sale_order_id or binding.move_id))
                 continue
             try:
@@ -85,12 +85,12 @@ class OrderImporter:
                 self._forget_created_records()
                 if "order_unique" in (error.diag.constraint_name or ""):
                     report.add(Outcome(order.id, label, ALREADY,
-                                       _("Imported meanwhile by another run.")))
+                                       self.env._("Imported meanwhile by another run.")))
                 else:
-                    report.add(Outcome(order.id, label, FAILED, _("Database refused the order: %s", error.pgerror or error)))
+                    report.add(Outcome(order.id, label, FAILED, self.env._("Database refused the order: %s", error.pgerror or error)))
             except psycopg2.errors.SerializationFailure:
                 self._forget_created_records()
-                report.add(Outcome(order.id, label, ALREADY, _("Imported meanwhile by another run.")))
+                report.add(Outcome(order.id, label, ALREADY, self.env._("Imported meanwhile by another run.")))
             except (UserError, ValidationError, BigCommerceError) as error:
                 self._forget_created_records()
                 message = error.args[0] if error.args else str(error)
@@ -135,14 +135,14 @@ class OrderImporter:
 
     def _check_order(self, order):
         if not order.lines:
-            raise UserError(_("Order %(id)s has no lines.", id=order.id))
+            raise UserError(self.env._("Order %(id)s has no lines.", id=order.id))
         if not (order.email or "").strip():
-            raise UserError(_("Order %(id)s has no billing email address: the customer cannot be "
+            raise UserError(self.env._("Order %(id)s has no billing email address: the customer cannot be "
                               "identified.", id=order.id))
         if not order.currency_code:
-            raise UserError(_("Order %(id)s has no currency.", id=order.id))
+            raise UserError(self.env._("Order %(id)s has no currency.", id=order.id))
         if not order.date_created:
-            raise UserError(_("Order %(id)s has no creation date.", id=order.id))
+            raise UserError(self.env._("Order %(id)s has no creation date.", id=order.id))
 
     # ------------------------------------------------------------------
     # Customers
@@ -152,7 +152,7 @@ class OrderImporter:
         """(customer, delivery address) for the order; creates what is missing."""
         billing = order.billing_address
         email = billing.email.strip().lower()
-        address = self._address_values(billing, _("billing address of order %s", order.id))
+        address = self._address_values(billing, self.env._("billing address of order %s", order.id))
         Partner = self.env["res.partner"]
         partner = Partner
         customer_binding = self.env["bigcommerce.partner.binding"]
@@ -191,7 +191,7 @@ class OrderImporter:
     def _delivery_partner(self, partner, shipping, order):
         if shipping is None:
             return partner
-        values = self._address_values(shipping, _("shipping address of order %s", order.id))
+        values = self._address_values(shipping, self.env._("shipping address of order %s", order.id))
         name = shipping.name or partner.name
         same = all((partner[k].id if hasattr(partner[k], "id") else partner[k]) == v
                    for k, v in values.items() if k != "phone") and name == partner.name
@@ -213,7 +213,7 @@ class OrderImporter:
                 if code else self.env["res.country"]
         country = self._countries[code]
         if not country:
-            raise UserError(_("Unknown country %(country)r (ISO code %(code)r) in the %(where)s.",
+            raise UserError(self.env._("Unknown country %(country)r (ISO code %(code)r) in the %(where)s.",
                               country=name, code=code, where=where))
         return country
 
@@ -301,8 +301,8 @@ class OrderImporter:
             else:
                 product = products.get((line.product_id, line.variant_id, line.sku.strip()))
                 if not product:
-                    why = product_problems.get(line.product_id) or _("no Odoo product has SKU %s", line.sku or "-")
-                    raise UserError(_("Order %(id)s, line %(line)s: item %(sku)s could not be matched "
+                    why = product_problems.get(line.product_id) or self.env._("no Odoo product has SKU %s", line.sku or "-")
+                    raise UserError(self.env._("Order %(id)s, line %(line)s: item %(sku)s could not be matched "
                                       "or imported: %(why)s", id=order.id, line=line.name,
                                       sku=line.sku or line.product_id, why=why))
             total = line.total_inc_tax if inclusive else line.total_ex_tax
@@ -313,8 +313,8 @@ class OrderImporter:
                 name = f"{name} ({options})"
             lines.append(DocumentLine(product, name, line.quantity, total / line.quantity, tax))
             for discount in line.applied_discounts:
-                label = (_("Coupon %s", discount.code) if discount.code
-                         else discount.name or _("Discount"))
+                label = (self.env._("Coupon %s", discount.code) if discount.code
+                         else discount.name or self.env._("Discount"))
                 key = (label, tax.id)
                 amount, _tax = discounts.get(key, (ZERO, tax))
                 discounts[key] = (amount + discount.amount, tax)
@@ -322,11 +322,11 @@ class OrderImporter:
             (self.cart.shipping_product_id, order.shipping_cost_ex_tax, order.shipping_cost_inc_tax,
              order.shipping_cost_tax, self._shipping_label(order)),
             (self.cart.handling_product_id, order.handling_cost_ex_tax, order.handling_cost_inc_tax,
-             order.handling_cost_tax, _("Handling")),
+             order.handling_cost_tax, self.env._("Handling")),
             (self.cart.wrapping_product_id, order.wrapping_cost_ex_tax, order.wrapping_cost_inc_tax,
-             order.wrapping_cost_tax, _("Gift Wrapping")),
+             order.wrapping_cost_tax, self.env._("Gift Wrapping")),
         ) + tuple((self.cart.handling_product_id, fee.cost_ex_tax, fee.cost_inc_tax, fee.cost_tax,
-                   fee.name or _("Fee")) for fee in order.fees)
+                   fee.name or self.env._("Fee")) for fee in order.fees)
         shipping_tax = self.env["account.tax"]
         for product, ex, inc, tax_amount, label in charges:
             amount = inc if inclusive else ex
@@ -343,14 +343,13 @@ class OrderImporter:
         spread = sum((amount for amount, _tax in discounts.values()), ZERO)
         rest = order.coupon_discount + order.discount_amount - spread
         if rest > 0:
-            lines.append(DocumentLine(self.cart.discount_product_id, _("Discount"), Decimal(1), -rest,
+            lines.append(DocumentLine(self.cart.discount_product_id, self.env._("Discount"), Decimal(1), -rest,
                                       shipping_tax))
         return lines
 
-    @staticmethod
-    def _shipping_label(order):
+    def _shipping_label(self, order):
         methods = sorted({c.shipping_method for c in order.shipping_consignments if c.shipping_method})
-        return _("Shipping: %s", ", ".join(methods)) if methods else _("Shipping")
+        return self.env._("Shipping: %s", ", ".join(methods)) if methods else self.env._("Shipping")
 
     @staticmethod
     def _taxed_items(order):
@@ -439,8 +438,8 @@ class OrderImporter:
                 ("amount_type", "=", "percent"), ("amount", "=", key[0])])
             tax = candidates.filtered(lambda t: t.price_include == key[1] and not t.children_tax_ids)[:1]
             if not tax:
-                label = _("%(rate)s%% (BigCommerce%(incl)s)", rate=f"{rate.normalize():f}",
-                          incl=_(", included") if inclusive else "")
+                label = self.env._("%(rate)s%% (BigCommerce%(incl)s)", rate=f"{rate.normalize():f}",
+                          incl=self.env._(", included") if inclusive else "")
                 tax = Tax.create({
                     "name": label,
                     "amount": key[0],
@@ -464,7 +463,7 @@ class OrderImporter:
             currency = self.env["res.currency"].with_context(active_test=False).search(
                 [("name", "=", code.upper())], limit=1)
             if not currency:
-                raise UserError(_("Currency %(code)s is unknown to Odoo.", code=code))
+                raise UserError(self.env._("Currency %(code)s is unknown to Odoo.", code=code))
             if not currency.active:
                 currency.sudo().active = True
             self._currencies[code] = currency
@@ -476,7 +475,7 @@ class OrderImporter:
             pricelist = Pricelist.search([("currency_id", "=", currency.id),
                                           ("company_id", "in", [False, self.company.id])], limit=1)
             self._pricelists[currency] = pricelist or Pricelist.create({
-                "name": _("BigCommerce %s", currency.name), "currency_id": currency.id,
+                "name": self.env._("BigCommerce %s", currency.name), "currency_id": currency.id,
                 "company_id": self.company.id})
         return self._pricelists[currency]
 
@@ -497,7 +496,7 @@ class OrderImporter:
             pricelist_id=self._pricelist(currency).id,
             date_order=order.date_created,
             client_order_ref=str(order.id),
-            origin=_("BigCommerce order %s", order.id),
+            origin=self.env._("BigCommerce order %s", order.id),
             user_id=self.cart.user_id.id,
             note=order.customer_message or False,
             order_line=[(0, 0, self._sale_line_values(line, sequence))
@@ -528,7 +527,7 @@ class OrderImporter:
             currency_id=currency.id,
             invoice_date=fields.Date.to_date(order.date_created),
             ref=str(order.id),
-            invoice_origin=_("BigCommerce order %s", order.id),
+            invoice_origin=self.env._("BigCommerce order %s", order.id),
             invoice_user_id=self.cart.user_id.id,
             narration=order.customer_message or False,
             invoice_line_ids=[(0, 0, self._invoice_line_values(line, sequence))
@@ -539,7 +538,7 @@ class OrderImporter:
                 bigcommerce_cash_sale=True,
                 bigcommerce_payment_method=order.payment_method or False,
                 bigcommerce_payment_amount=float(self._captured_amount(order)),
-                bigcommerce_payment_reference=order.payment_provider_id or _("BigCommerce order %s", order.id),
+                bigcommerce_payment_reference=order.payment_provider_id or self.env._("BigCommerce order %s", order.id),
             )
         return self.env["account.move"].with_context(default_move_type="out_invoice").create(values)
 
@@ -580,7 +579,7 @@ class OrderImporter:
         target = (order.total_ex_tax, order.total_tax, order.total_inc_tax)
         got = self._amounts(document, currency)
         if got == target:
-            return _("Totals equal BigCommerce's."), False
+            return self.env._("Totals equal BigCommerce's."), False
         step = Decimal(str(currency.rounding))
         tolerance = step * max(3, len(lines))
         d_untaxed, d_tax = target[0] - got[0], target[1] - got[1]
@@ -597,25 +596,24 @@ class OrderImporter:
         got = self._amounts(document, currency)
         d_untaxed = target[0] - got[0]
         if d_untaxed:
-            rest = [DocumentLine(self.cart.rounding_product_id, _("Rounding (BigCommerce)"),
+            rest = [DocumentLine(self.cart.rounding_product_id, self.env._("Rounding (BigCommerce)"),
                                  Decimal(1), d_untaxed, self.env["account.tax"])]
             self._add_lines(document, rest)
             adjustments.extend(rest)
             got = self._amounts(document, currency)
         if got == target:
-            return _("Totals equal BigCommerce's after rounding adjustment lines "
+            return self.env._("Totals equal BigCommerce's after rounding adjustment lines "
                      "(untaxed %(untaxed)s, tax %(tax)s).",
                      untaxed=currency.format(float(first_untaxed)),
                      tax=currency.format(float(first_tax))), False
         return self._mismatch_text(target, got, currency), True
 
-    @staticmethod
-    def _mismatch_text(target, got, currency):
-        labels = (_("untaxed"), _("tax"), _("total"))
-        parts = [_("%(label)s %(odoo)s in Odoo, %(store)s in BigCommerce", label=label,
+    def _mismatch_text(self, target, got, currency):
+        labels = (self.env._("untaxed"), self.env._("tax"), self.env._("total"))
+        parts = [self.env._("%(label)s %(odoo)s in Odoo, %(store)s in BigCommerce", label=label,
                    odoo=currency.format(float(o)), store=currency.format(float(t)))
                  for label, o, t in zip(labels, got, target) if o != t]
-        return _("Totals differ from BigCommerce: %s. Check the document before confirming it.",
+        return self.env._("Totals differ from BigCommerce: %s. Check the document before confirming it.",
                  "; ".join(parts))
 
     @staticmethod
@@ -635,7 +633,7 @@ class OrderImporter:
         for delta in range(0, 50):
             for x in (guess + delta * step, guess - delta * step):
                 if x and self._tax_amount(x, rate, inclusive) == d_tax:
-                    name = _("Tax rounding (BigCommerce)")
+                    name = self.env._("Tax rounding (BigCommerce)")
                     product = self.cart.rounding_product_id
                     return [DocumentLine(product, name, Decimal(1), x, tax),
                             DocumentLine(product, name, Decimal(1), -x, self.env["account.tax"])]

@@ -5,3 +5,5 @@ from . import bigcommerce_binding
 from . import product
 from . import sale_order
 from . import account_move
+from . import bigcommerce_sync_log
+from . import bigcommerce_sync

@@ -130,8 +130,8 @@ registry.category("web_tour.tours").add("salesorder_bigcommerce_sandbox", {
             run: "click",
         },
         {
-            content: "Open the pending cash sale of order 102",
-            trigger: ".o_list_view .o_data_row:contains(Jane Doe)",
+            content: "Open the pending cash sale of order 102 (the only document)",
+            trigger: ".o_list_view .o_data_row:contains(Draft) td.o_data_cell[name=name]",
             run: "click",
         },
         {

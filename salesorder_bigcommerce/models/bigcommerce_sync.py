@@ -1,0 +1,592 @@
+"""Auto-sync: keep Odoo in step with the store, without missing or duplicating orders.
+
+In the manner of Odoo's marketplace connectors (sale_amazon): a cursor kept on
+the cart (the latest BigCommerce ``date_modified`` actually processed, never
+"now"), re-read with a small overlap; work in batches of one API page, each
+committed, so a pass stopped by its time budget or by the rate limit is
+resumed by the next one; per-order failures kept apart (remembered, signalled
+once, retried) from the errors that stop a pass.
+
+The binding table's unique (cart, order) constraint remains what guarantees
+"never two documents"; the sync lock only keeps two passes of one cart from
+doing the same work at the same time.
+"""
+import logging
+import threading
+import time
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.sql_db import db_connect
+from odoo.tools import config
+
+from ..importers.results import ALREADY, CREATED, FAILED, SKIPPED, UPDATED, ImportReport, Outcome
+from ..services import const
+from ..services.errors import BigCommerceError
+from ..services.parsing import parse_datetime
+from .bigcommerce_sync_log import SYNC_STATES
+
+_logger = logging.getLogger(__name__)
+
+# Each pass re-reads this much before the cursor: an order BigCommerce stamps
+# with a date_modified slightly in the past (a slow write on its side) is not
+# skipped. Orders re-read this way are reported as already imported.
+SYNC_OVERLAP = timedelta(minutes=5)
+# Namespace of the cart's advisory lock (the other key is the cart id).
+SYNC_LOCK_NAMESPACE = "salesorder_bigcommerce.sync"
+TIME_BUDGET_PARAM = "salesorder_bigcommerce.sync_time_budget"
+DEFAULT_TIME_BUDGET = 600.0    # seconds, when Odoo runs without a time limit
+TIME_LIMIT_MARGIN = 30.0       # seconds left free below Odoo's time limit
+MIN_TIME_BUDGET = 10.0
+MAX_RATE_LIMIT_WAIT = 60.0     # a longer BigCommerce wait stops the pass instead
+MAX_ERROR_LINES = 200          # per sync log
+SYNC_CLIENT_KEY = "bigcommerce_sync_client"
+
+
+# ----------------------------------------------------------------------
+# The order feed (plain Python: no ORM)
+# ----------------------------------------------------------------------
+
+@dataclass
+class _FeedItem:
+    """An order read by a pass: parsed, or the reason it did not parse."""
+    order_id: int
+    date_modified: datetime | None
+    order: object = None
+    error: str = ""
+
+    @property
+    def key(self):
+        return (self.date_modified or datetime.min, self.order_id)
+
+
+class _StatusFeed:
+    """The orders of one BigCommerce status modified since a moment, oldest change first.
+
+    Pages are read one at a time, each query starting again from the latest
+    date_modified read so far (keyset pagination) instead of asking for the next
+    page number: an order changed during the pass jumps to the end of the date
+    order and would shift every later order one place back, hiding one order at
+    each page boundary for good.
+    """
+
+    def __init__(self, client, status_id, since, page_size):
+        self.client = client
+        self.status_id = status_id
+        self.since = since
+        self.page_size = page_size
+        self.buffer = deque()
+        self.exhausted = False
+
+    def head(self, done):
+        """The next order whose id is not in `done` (reading a page when needed), or None."""
+        while True:
+            while self.buffer and self.buffer[0].order_id in done:
+                self.buffer.popleft()
+            if self.buffer or self.exhausted:
+                return self.buffer[0] if self.buffer else None
+            self._read_page(done)
+
+    def take(self):
+        return self.buffer.popleft()
+
+    def _read_page(self, done):
+        errors = []
+        orders = self.client.iter_orders(
+            status_id=self.status_id, min_date_modified=self.since, sort="date_modified:asc",
+            with_lines=True, page_size=self.page_size,
+            on_payload_error=lambda error, raw: errors.append((error, raw)))
+        items, fresh, boundary = [], 0, self.page_size
+        try:
+            for order in orders:
+                items.append(_FeedItem(order.id, order.date_modified, order=order))
+                fresh += order.id not in done
+                if len(items) + len(errors) >= boundary:
+                    if fresh:
+                        break
+                    # A whole page of orders sharing the last date, all seen: read on.
+                    boundary += self.page_size
+            else:
+                self.exhausted = True
+        finally:
+            orders.close()
+        items += [self._unparsed(error, raw) for error, raw in errors]
+        items.sort(key=lambda item: item.key)
+        dates = [item.date_modified for item in items if item.date_modified]
+        if dates:
+            self.since = max(dates)
+        self.buffer.extend(items)
+
+    @staticmethod
+    def _unparsed(error, raw):
+        raw = raw if isinstance(raw, dict) else {}
+        try:
+            order_id = int(raw.get("id") or 0)
+        except (TypeError, ValueError):
+            order_id = 0
+        try:
+            date_modified = parse_datetime(raw.get("date_modified"))
+        except BigCommerceError:
+            date_modified = None
+        return _FeedItem(order_id, date_modified, error=str(error))
+
+
+def _next_batch(feeds, done, size):
+    """Up to `size` new orders from all feeds, in (date_modified, id) order, and the
+    BigCommerceError that cut the batch short (None when none did).
+
+    An order is taken only when every feed has been read past it, so a batch cut
+    short by an error still holds exactly the oldest changes: the cursor may
+    advance to its last order."""
+    batch = []
+    try:
+        while len(batch) < size:
+            heads = [(item.key, index) for index, feed in enumerate(feeds)
+                     if (item := feed.head(done)) is not None]
+            if not heads:
+                break
+            item = feeds[min(heads)[1]].take()
+            done.add(item.order_id)
+            batch.append(item)
+    except BigCommerceError as error:
+        return batch, error
+    return batch, None
+
+
+@dataclass
+class _SyncTotals:
+    """What a pass did so far (the numbers of its sync log)."""
+    seen: int = 0
+    imported: int = 0
+    already: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list = field(default_factory=list)
+
+    def add(self, report):
+        for outcome in report.outcomes:
+            self.seen += 1
+            if outcome.status in (CREATED, UPDATED):
+                self.imported += 1
+            elif outcome.status == ALREADY:
+                self.already += 1
+            elif outcome.status == SKIPPED:
+                self.skipped += 1
+            elif outcome.status == FAILED:
+                self.failed += 1
+                self.errors.append(f"{outcome.label}: {outcome.reason}")
+
+    def log_values(self):
+        lines = self.errors[:MAX_ERROR_LINES]
+        if len(self.errors) > MAX_ERROR_LINES:
+            lines.append(_("… and %s more.", len(self.errors) - MAX_ERROR_LINES))
+        return {
+            "orders_seen": self.seen,
+            "orders_imported": self.imported,
+            "orders_already_imported": self.already,
+            "orders_failed": self.failed,
+            "orders_skipped": self.skipped,
+            "error_text": "\n".join(lines) or False,
+        }
+
+    def summary(self):
+        return _("%(imported)s imported, %(already)s already imported, %(failed)s failed, "
+                 "%(skipped)s skipped (%(seen)s orders seen).",
+                 imported=self.imported, already=self.already, failed=self.failed,
+                 skipped=self.skipped, seen=self.seen)
+
+
+class _StopPass(Exception):
+    """Ends a pass early with a state ('stopped', 'failed') and a message."""
+
+    def __init__(self, state, message):
+        super().__init__(message)
+        self.state = state
+        self.message = message
+
+
+# ----------------------------------------------------------------------
+# The cart
+# ----------------------------------------------------------------------
+
+class BigCommerceCart(models.Model):
+    _inherit = "bigcommerce.cart"
+
+    sync_cursor = fields.Datetime(
+        string="Orders Synced Up To", copy=False,
+        help="The latest BigCommerce modification date (UTC) of an order processed by "
+             "auto-sync. Each pass reads the orders modified since this moment (minus 5 "
+             "minutes). Empty: from the store's first order. Set it to start from a given "
+             "moment.")
+    last_sync_date = fields.Datetime(string="Last Sync", readonly=True, copy=False)
+    last_sync_state = fields.Selection(SYNC_STATES, string="Last Sync Result", readonly=True, copy=False)
+    sync_log_ids = fields.One2many("bigcommerce.sync.log", "cart_id", string="Sync Logs")
+    sync_log_count = fields.Integer(compute="_compute_sync_log_count")
+    sync_failure_ids = fields.One2many(
+        "bigcommerce.sync.failure", "cart_id", string="Orders Failing to Import")
+
+    def _compute_sync_log_count(self):
+        counts = dict(self.env["bigcommerce.sync.log"]._read_group(
+            [("cart_id", "in", self.ids)], ["cart_id"], ["__count"]))
+        for cart in self:
+            cart.sync_log_count = counts.get(cart, 0)
+
+    # ------------------------------------------------------------------
+    # Entry points: the button, the scheduled action
+    # ------------------------------------------------------------------
+
+    def action_sync(self):
+        """One auto-sync pass for each cart (what the scheduled action runs).
+
+        Run by hand (Sync Now) it returns a notification of the outcome."""
+        if not self:
+            return True
+        self.check_access("write")
+        trigger = self.env.context.get("bigcommerce_sync_trigger") or "manual"
+        deadline = self.env.context.get("bigcommerce_sync_deadline")
+        logs = self.env["bigcommerce.sync.log"]
+        for index, cart in enumerate(self):
+            if trigger == "manual":
+                cart._check_import_statuses()
+            budget = None
+            if deadline is not None:
+                # Carts share the run's time: a cart's backlog never starves the others.
+                budget = (deadline - self._sync_clock()) / (len(self) - index)
+                if budget <= 0:
+                    _logger.info("BigCommerce cart %s: no time left in this run; synced next time.", cart.id)
+                    continue
+            logs |= cart.with_company(cart.company_id)._sync_pass(trigger, time_budget=budget)
+        if trigger == "manual":
+            return self._sync_notification(logs)
+        return True
+
+    @api.model
+    def _cron_sync(self):
+        """Scheduled action: one pass for every cart whose auto-sync is Running."""
+        carts = self.search([("auto_sync", "=", "running")], order="last_sync_date asc nulls first, id")
+        if not carts:
+            return
+        deadline = self._sync_clock() + self._sync_time_budget("cron")
+        carts.with_context(bigcommerce_sync_trigger="cron", bigcommerce_sync_deadline=deadline).action_sync()
+
+    def action_view_sync_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("salesorder_bigcommerce.action_bigcommerce_sync_log")
+        action["domain"] = [("cart_id", "=", self.id)]
+        action["context"] = {"default_cart_id": self.id}
+        return action
+
+    def _sync_notification(self, logs):
+        if not logs:
+            title, message, kind = (_("Sync skipped"),
+                                    _("A sync of this cart is already running; try again when it ends."),
+                                    "warning")
+        else:
+            log = logs[-1]
+            kind = {"done": "success", "stopped": "warning"}.get(log.state, "danger")
+            title = {"done": _("Sync done"), "stopped": _("Sync stopped")}.get(log.state, _("Sync failed"))
+            message = log.message or ""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title, "message": message, "type": kind, "sticky": kind != "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # One pass
+    # ------------------------------------------------------------------
+
+    def _sync_pass(self, trigger="manual", time_budget=None, batch_size=None):
+        """One auto-sync pass; returns its bigcommerce.sync.log (empty when another pass of
+        the cart is running). Never raises for a store or order problem: the log says it.
+
+        `time_budget` (seconds) and `batch_size` (orders per API page and commit) default
+        to the configured ones."""
+        self.ensure_one()
+        Log = self.env["bigcommerce.sync.log"]
+        if not self.import_status_ids:
+            _logger.warning("BigCommerce cart %s: no Import Orders with Status chosen; auto-sync "
+                            "does nothing.", self.id)
+            return self._sync_finish(Log.create(self._sync_log_start_values(trigger)), "failed", _(
+                "No Import Orders with Status chosen: nothing was imported. Choose at least one "
+                "BigCommerce order status on the cart."))
+        with self._sync_lock() as locked:
+            if not locked:
+                _logger.info("BigCommerce cart %s: a sync pass is already running; this one is "
+                             "skipped.", self.id)
+                return Log
+            self._sync_close_interrupted_logs()
+            log = Log.create(self._sync_log_start_values(trigger))
+            self._sync_commit()
+            if time_budget is None:
+                time_budget = self._sync_time_budget(trigger)
+            try:
+                state, message = self._sync_run(log, time_budget, batch_size or const.MAX_PAGE_SIZE)
+            except Exception as error:  # noqa: BLE001 - the log tells; the cron goes on with other carts
+                _logger.exception("BigCommerce cart %s: sync pass failed", self.id)
+                self._sync_rollback()
+                state, message = "failed", _("Unexpected error: %s", error)
+            return self._sync_finish(log, state, message)
+
+    def _sync_run(self, log, budget, batch_size):
+        """Import the changed orders batch by batch; returns the pass's (state, message)."""
+        client = self._get_client(max_rate_limit_wait=min(MAX_RATE_LIMIT_WAIT, max(budget, 1.0)))
+        cart = self.with_context(**{SYNC_CLIENT_KEY: client})
+        since = self.sync_cursor - SYNC_OVERLAP if self.sync_cursor else None
+        feeds = [_StatusFeed(client, status.bigcommerce_id, since, batch_size)
+                 for status in self.import_status_ids.sorted("bigcommerce_id")]
+        totals, done = _SyncTotals(), set()
+        start_cursor = self.sync_cursor
+        started = self._sync_clock()
+        longest = 0.0
+        log.write({"cursor_from": since, "cursor_to": start_cursor})
+        try:
+            while not all(feed.exhausted and not feed.buffer for feed in feeds):
+                batch_started = self._sync_clock()
+                # Out of time, a pass stops, but only once its cursor moved: re-reading the
+                # overlap (orders already imported) must not be all a short pass does.
+                if self.sync_cursor != start_cursor and self._sync_out_of_time(started, longest, budget):
+                    raise _StopPass("stopped", _(
+                        "Time budget of %(budget)s s used up: stopped after %(summary)s The next "
+                        "pass resumes from here.", budget=round(budget), summary=totals.summary()))
+                batch, error = _next_batch(feeds, done, batch_size)
+                if batch:
+                    cart._sync_process(log, client, batch, totals, move_cursor=True)
+                    longest = max(longest, self._sync_clock() - batch_started)
+                if error:
+                    raise self._sync_stop_for(error, totals)
+                if not batch:
+                    break
+            if not self._sync_out_of_time(started, longest, budget):
+                cart._sync_retry_failures(log, client, done, totals, batch_size)
+        except _StopPass as stop:
+            return stop.state, stop.message
+        return "done", totals.summary()
+
+    def _sync_process(self, log, client, items, totals, move_cursor):
+        """Import one batch, note its failures, advance the cursor; then commit."""
+        try:
+            with self.env.cr.savepoint():
+                report = self._sync_import_batch(items)
+                self._sync_note_failures(report)
+                totals.add(report)
+                values = dict(totals.log_values(), request_count=client.request_count)
+                cursor = self._sync_batch_cursor(items) if move_cursor else None
+                if cursor:
+                    self.sync_cursor = cursor
+                    values["cursor_to"] = cursor
+                log.write(values)
+        except UserError as error:
+            # e.g. the items of the batch could not be read from the store: the whole
+            # batch waits for the next pass (the cursor did not move).
+            raise self._sync_stop_for(error, totals) from None
+        self._sync_commit_batch()
+
+    def _sync_import_batch(self, items):
+        orders = [item.order for item in items if item.order is not None]
+        report = self._import_orders([order.id for order in orders], orders=orders) if orders else ImportReport()
+        for item in items:
+            if item.order is None:
+                report.add(Outcome(item.order_id, _("Order %s", item.order_id or "?"), FAILED, item.error))
+        return report
+
+    def _sync_batch_cursor(self, items):
+        """The cursor after a batch: its latest date_modified, never moving back (the
+        overlap re-reads orders older than the cursor)."""
+        dates = [item.date_modified for item in items if item.date_modified]
+        if self.sync_cursor:
+            dates.append(self.sync_cursor)
+        latest = max(dates, default=None)
+        return latest if latest and latest != self.sync_cursor else None
+
+    def _sync_retry_failures(self, log, client, done, totals, batch_size):
+        """Read again the orders that failed before and were not met in this pass: once
+        their cause is fixed (in Odoo or in the store) they import without waiting for a
+        change in the store. The cursor does not move."""
+        order_ids = [order_id for order_id in self.sync_failure_ids.mapped("bigcommerce_order_id")
+                     if order_id and order_id not in done][:batch_size]
+        if not order_ids:
+            return
+        errors = []
+        try:
+            orders = client.get_orders(order_ids, on_payload_error=lambda error, raw: errors.append((error, raw)))
+        except BigCommerceError as error:
+            raise self._sync_stop_for(error, totals) from None
+        items = [_FeedItem(order.id, order.date_modified, order=order) for order in orders]
+        items += [_StatusFeed._unparsed(error, raw) for error, raw in errors]
+        found = {item.order_id for item in items}
+        items += [_FeedItem(order_id, None, error=_("Order %(id)s was not found in the store.", id=order_id))
+                  for order_id in order_ids if order_id not in found]
+        done.update(order_ids)
+        self._sync_process(log, client, items, totals, move_cursor=False)
+
+    def _sync_stop_for(self, error, totals):
+        """The _StopPass for an error of the store: a long rate-limit wait stops the pass
+        (the next one resumes), anything else fails it."""
+        cause = error if isinstance(error, BigCommerceError) else error.__context__
+        if isinstance(cause, BigCommerceError) and cause.kind == "rate_limited":
+            return _StopPass("stopped", _(
+                "BigCommerce rate limit reached (retry in %(wait)s s): stopped after %(summary)s "
+                "The next pass resumes from here.",
+                wait=round(cause.retry_after or 0), summary=totals.summary()))
+        text = error.args[0] if isinstance(error, UserError) and error.args else str(error)
+        return _StopPass("failed", _("Stopped by an error after %(summary)s %(error)s",
+                                     summary=totals.summary(), error=text))
+
+    # ------------------------------------------------------------------
+    # Failing orders: remembered, signalled once, cleared when imported
+    # ------------------------------------------------------------------
+
+    def _import_orders(self, order_ids, orders=None):
+        report = super()._import_orders(order_ids, orders=orders)
+        self._sync_forget_failures(report)
+        return report
+
+    def _sync_note_failures(self, report):
+        """Remember the orders that failed; an activity for those failing for the first time."""
+        failed = {o.bigcommerce_id: o for o in report.by_status(FAILED) if o.bigcommerce_id}
+        if not failed:
+            return
+        Failure = self.env["bigcommerce.sync.failure"].sudo()
+        known = {f.bigcommerce_order_id: f for f in Failure.search(
+            [("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(failed))])}
+        now = fields.Datetime.now()
+        for order_id, outcome in failed.items():
+            failure = known.get(order_id)
+            if failure:
+                failure.write({"error": outcome.reason, "last_failed_on": now,
+                               "failure_count": failure.failure_count + 1})
+                continue
+            activity = self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("BigCommerce order %s failed to import", order_id),
+                note=Markup("<p>%s</p><p>%s</p>") % (outcome.reason, _(
+                    "Fix the cause: auto-sync tries this order again at each pass (or import it "
+                    "from the Orders (Cart) tab).")),
+                user_id=(self.user_id or self.create_uid or self.env.user).id)
+            Failure.create({"cart_id": self.id, "bigcommerce_order_id": order_id,
+                            "error": outcome.reason, "activity_id": activity.id})
+
+    def _sync_forget_failures(self, report):
+        """Orders imported (or no longer wanted) since they failed: close their activity."""
+        settled = {o.bigcommerce_id: o for o in report.outcomes if o.status != FAILED}
+        if not settled or not self:
+            return
+        failures = self.env["bigcommerce.sync.failure"].sudo().search(
+            [("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(settled))])
+        for failure in failures:
+            outcome = settled[failure.bigcommerce_order_id]
+            if failure.activity_id:
+                feedback = (_("Order imported.") if outcome.status in (CREATED, UPDATED, ALREADY)
+                            else outcome.reason or _("No longer to import."))
+                failure.activity_id.action_feedback(feedback=feedback)
+        failures.unlink()
+
+    # ------------------------------------------------------------------
+    # Sync log
+    # ------------------------------------------------------------------
+
+    def _sync_log_start_values(self, trigger):
+        return {"cart_id": self.id, "trigger": trigger, "state": "running",
+                "date_start": fields.Datetime.now(), "user_id": self.env.uid}
+
+    def _sync_finish(self, log, state, message):
+        log.write({"state": state, "message": message, "date_end": fields.Datetime.now()})
+        self.write({"last_sync_date": log.date_end, "last_sync_state": state})
+        level = logging.INFO if state == "done" else logging.WARNING
+        _logger.log(level, "BigCommerce cart %s: sync %s: %s", self.id, state, message)
+        self._sync_commit()
+        return log
+
+    def _sync_close_interrupted_logs(self):
+        """Logs left 'running' by a pass that died (worker killed, time limit): we hold
+        the lock, so none of them is still running."""
+        self.env["bigcommerce.sync.log"].search([("cart_id", "=", self.id), ("state", "=", "running")]).write({
+            "state": "failed", "date_end": fields.Datetime.now(),
+            "message": _("Interrupted: the pass ended without finishing (worker stopped or time "
+                         "limit reached). The next pass resumed from its last committed batch."),
+        })
+
+    # ------------------------------------------------------------------
+    # Lock, time, transactions
+    # ------------------------------------------------------------------
+
+    @contextmanager
+    def _sync_lock(self):
+        """Yields whether this pass got the cart's sync lock, held until the block ends.
+
+        A transaction-level advisory lock taken on a connection of its own (as ir.cron
+        holds its job lock): it survives the pass's per-batch commits, a row lock on
+        the cart would not, and it goes away with that connection whatever happens
+        (a session-level lock on a pooled connection could outlive a failed pass)."""
+        lock_cr = db_connect(self.env.cr.dbname).cursor()
+        try:
+            lock_cr.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)",
+                            [SYNC_LOCK_NAMESPACE, self.id])
+            yield lock_cr.fetchone()[0]
+        finally:
+            lock_cr.close()    # rolls back: releases the lock
+
+    def _sync_clock(self):
+        """Seconds, for the time budget (a method so tests can drive time)."""
+        return time.monotonic()
+
+    @api.model
+    def _sync_time_budget(self, trigger):
+        """Seconds a pass (or a cron run over all carts) may take: the system parameter
+        salesorder_bigcommerce.sync_time_budget, else Odoo's time limit for the
+        worker (cron or HTTP) minus a margin."""
+        value = self.env["ir.config_parameter"].sudo().get_param(TIME_BUDGET_PARAM)
+        try:
+            if value and float(value) > 0:
+                return float(value)
+        except ValueError:
+            _logger.warning("Ignoring %s=%r: not a number of seconds.", TIME_BUDGET_PARAM, value)
+        limit = config["limit_time_real"]
+        if trigger == "cron" and config["limit_time_real_cron"] != -1:
+            limit = config["limit_time_real_cron"]
+        if not limit or limit <= 0:
+            return DEFAULT_TIME_BUDGET
+        return max(limit - TIME_LIMIT_MARGIN, MIN_TIME_BUDGET)
+
+    def _sync_out_of_time(self, started, longest, budget):
+        """Would one more batch, as long as the longest so far, overrun the budget?"""
+        return self._sync_clock() - started + longest > budget
+
+    def _sync_can_commit(self):
+        # Tests run in one transaction that must not be committed.
+        return not (getattr(threading.current_thread(), "testing", False)
+                    or self.env.registry.in_test_mode())
+
+    def _sync_commit(self):
+        if self._sync_can_commit():
+            self.env.cr.commit()
+
+    def _sync_rollback(self):
+        if self._sync_can_commit():
+            self.env.cr.rollback()
+
+    def _sync_commit_batch(self):
+        """Make a batch durable: a pass that dies later resumes after it."""
+        self._sync_commit()
+
+    # ------------------------------------------------------------------
+    # One client for the whole pass
+    # ------------------------------------------------------------------
+
+    def _get_client(self, **options):
+        # During a pass, the item imports of the order importer use the pass's client:
+        # its request count (in the sync log) and its rate-limit patience hold for all.
+        client = self.env.context.get(SYNC_CLIENT_KEY)
+        if client is not None and not options:
+            return client
+        return super()._get_client(**options)
