@@ -97,10 +97,15 @@ class Browser:
         """Tick the Import toggle of the dialog's list row whose text contains row_text."""
         selector = "%s .o_data_row" % DIALOG
         self.wait(selector, row_text)
-        self.js("""(() => [...document.querySelectorAll(%s)].find(row => row.querySelector(
+        toggle = """[...document.querySelectorAll(%s)].find(row => row.querySelector(
                     'td[name=sku], td[name=bigcommerce_id]').textContent.trim() === %s)
-                    .querySelector('[name=selected] input').click())()""" % (
-            json.dumps(selector), json.dumps(row_text)))
+                    .querySelector('[name=selected] input')""" % (json.dumps(selector), json.dumps(row_text))
+        self.js(toggle + ".click()")
+        deadline = time.time() + 10
+        while not self.js(toggle + ".checked"):
+            if time.time() > deadline:
+                raise TimeoutError("the Import toggle of %s did not switch on" % row_text)
+            time.sleep(0.2)
 
     def goto(self, url):
         self.send("Page.navigate", url=url)
@@ -155,6 +160,7 @@ def walk(browser, url, cart_id):
     browser.wait(".o_field_widget[name=store_name]", "BigCommerce Sandbox")
     browser.wait(".o_notification", "Connection successful")
     browser.screenshot("cart_form.png")
+    browser.js("document.querySelectorAll('.o_notification_close').forEach(b => b.click())")
 
     browser.click(".o_notebook a.nav-link[name=items_cart]")
     browser.click("button[name=action_list_items]")
@@ -219,7 +225,14 @@ def main(argv=None):
     try:
         browser = Browser()
         session = login(browser, url.rstrip("/"), args.db, args.login, args.password)
-        walk(browser, url.rstrip("/"), sandbox_cart_id(session, url.rstrip("/")))
+        try:
+            walk(browser, url.rstrip("/"), sandbox_cart_id(session, url.rstrip("/")))
+        except Exception:
+            failure = Path(tempfile.gettempdir(), "sobc_screenshots_failure.png")
+            data = browser.send("Page.captureScreenshot", format="png")["data"]
+            failure.write_bytes(base64.b64decode(data))
+            print("[screenshots] failed; the page then: %s" % failure, file=sys.stderr)
+            raise
     finally:
         if browser:
             browser.close()

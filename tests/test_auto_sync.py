@@ -89,6 +89,8 @@ class TestCursor(SyncCase):
         self.assertIn("consignments.line_items", request.query["include"])
         self.assertNotIn("min_date_modified", request.query)
         self.assertEqual(self.cart.last_sync_state, "done")
+        # The item, unknown to Odoo, was imported on the way.
+        self.assertTrue(self.env["product.product"].search([("default_code", "=", "MUG")]))
 
         # The next pass re-reads the overlap: the orders are reported, not imported again.
         self.server.reset_requests()

@@ -27,6 +27,9 @@ ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 
 
+BATCH_SIZE = 100   # documents per create() call
+
+
 @dataclass
 class DocumentLine:
     """One line of the document to make, before it is an ORM value."""
@@ -35,6 +38,15 @@ class DocumentLine:
     quantity: Decimal
     price_unit: Decimal
     tax: object                # account.tax (possibly empty)
+
+
+@dataclass
+class PreparedOrder:
+    """An order checked and turned into document values, not created yet."""
+    order: object              # payloads.Order
+    currency: object           # res.currency
+    lines: list                # [DocumentLine]
+    values: dict               # create() values of the document
 
 
 class OrderImporter:
@@ -49,17 +61,30 @@ class OrderImporter:
         self._currencies = {}
         self._pricelists = {}
         self._taxes = {}
+        self._partners_by_email = {}        # lower-case email -> res.partner
+        self._partners_by_customer = {}     # BigCommerce customer id -> res.partner
 
     # ------------------------------------------------------------------
     # Entry point
     # ------------------------------------------------------------------
 
     def import_orders(self, orders, parse_errors=(), report=None):
-        """Import each order in its own savepoint; returns an ImportReport."""
+        """Import `orders`; returns an ImportReport.
+
+        First each order is *claimed*: its binding row is inserted, so that an
+        order imported meanwhile by another run is reported and left alone.
+        Then, for speed without giving up isolation, each order is *prepared*
+        in its own savepoint (checks, customer, lines, taxes); the
+        prepared orders are then *created* together, up to BATCH_SIZE per
+        create() call, in one savepoint. Should that batch fail, its orders are
+        created again one by one, each in its own savepoint, so a bad order
+        never takes the others with it and never leaves half a document.
+        """
         report = report or ImportReport()
         for error, raw in parse_errors:
             raw = raw if isinstance(raw, dict) else {}
-            report.add(Outcome(raw.get("id") or 0, self.env._("Order %s", raw.get("id") or "?"), FAILED, str(error)))
+            report.add(Outcome(raw.get("id") or 0, self.env._("Order %s", raw.get("id") or "?"),
+                               FAILED, str(error)))
         if not orders:
             return report
         bindings = self.OrderBinding.search(
@@ -68,70 +93,133 @@ class OrderImporter:
         orphans = bindings.filtered(lambda b: not b.sale_order_id and not b.move_id)
         orphans.unlink()
         existing = {b.bigcommerce_order_id: b for b in bindings - orphans}
-        to_import = [o for o in orders if o.id not in existing]
-        products, product_problems = self._resolve_products(to_import)
         for order in orders:
-            label = self.env._("Order %s", order.id)
             binding = existing.get(order.id)
             if binding:
-                report.add(Outcome(order.id, label, ALREADY,
-                                   self.env._("Already imported as %s.", (binding.sale_order_id or binding.move_id).display_name),
-                                   records=binding.sale_order_id or binding.move_id))
-                continue
+                document = binding.sale_order_id or binding.move_id
+                report.add(Outcome(order.id, self._label(order), ALREADY,
+                                   self.env._("Already imported as %s.", document.display_name),
+                                   records=document))
+        claims = self._claim([o for o in orders if o.id not in existing], report)
+        to_import = [o for o in orders if o.id in claims]
+        products, product_problems = self._resolve_products(to_import)
+        self._prefetch_partners(to_import)
+        prepared = []
+        for order in to_import:
             try:
                 with self.env.cr.savepoint():
-                    document, check, mismatch = self._import_order(order, products, product_problems)
-            except psycopg2.IntegrityError as error:
-                self._forget_created_records()
-                if "order_unique" in (error.diag.constraint_name or ""):
-                    report.add(Outcome(order.id, label, ALREADY,
-                                       self.env._("Imported meanwhile by another run.")))
-                else:
-                    report.add(Outcome(order.id, label, FAILED, self.env._("Database refused the order: %s", error.pgerror or error)))
-            except psycopg2.errors.SerializationFailure:
-                self._forget_created_records()
-                report.add(Outcome(order.id, label, ALREADY, self.env._("Imported meanwhile by another run.")))
+                    prepared.append(self._prepare(order, products, product_problems))
             except (UserError, ValidationError, BigCommerceError) as error:
                 self._forget_created_records()
-                message = error.args[0] if error.args else str(error)
-                _logger.info("BigCommerce order %s not imported: %s", order.id, message)
-                report.add(Outcome(order.id, label, FAILED, str(message)))
-            else:
-                outcome = report.add(Outcome(order.id, label, CREATED, records=document))
+                self._fail(report, order, error, claims)
+        for start in range(0, len(prepared), BATCH_SIZE):
+            batch = prepared[start:start + BATCH_SIZE]
+            try:
+                with self.env.cr.savepoint():
+                    results = self._create_documents(batch, claims)
+            except (psycopg2.Error, UserError, ValidationError) as error:
+                _logger.info("BigCommerce: a batch of %s orders failed (%s); importing them one by one",
+                             len(batch), error)
+                results = [self._create_document_alone(one, claims, report) for one in batch]
+            for one, result in zip(batch, results):
+                if result is None:
+                    continue
+                document, check, mismatch = result
+                outcome = report.add(Outcome(one.order.id, self._label(one.order), CREATED, records=document))
                 if mismatch:
                     outcome.flags.append(check)
                     outcome.reason = check
+        position = {order.id: index for index, order in enumerate(orders)}
+        report.outcomes.sort(key=lambda o: position.get(o.bigcommerce_id, -1))
         return report
+
+    def _claim(self, orders, report):
+        """Insert the binding of each order before anything else is done for it.
+
+        The binding's unique constraint makes a concurrent import of the same
+        order wait for this transaction, then fail here: such orders are
+        reported as already imported and left alone. Returns {order id: binding}."""
+        def values(order):
+            return {"cart_id": self.cart.id, "bigcommerce_order_id": order.id,
+                    "date_modified": order.date_modified}
+        if not orders:
+            return {}
+        try:
+            with self.env.cr.savepoint():
+                bindings = self.OrderBinding.create([values(o) for o in orders])
+            return {b.bigcommerce_order_id: b for b in bindings}
+        except (psycopg2.IntegrityError, psycopg2.errors.SerializationFailure):
+            pass
+        claims = {}
+        for order in orders:
+            try:
+                with self.env.cr.savepoint():
+                    claims[order.id] = self.OrderBinding.create(values(order))
+            except (psycopg2.IntegrityError, psycopg2.errors.SerializationFailure):
+                report.add(Outcome(order.id, self._label(order), ALREADY,
+                                   self.env._("Imported meanwhile by another run.")))
+        return claims
+
+    def _label(self, order):
+        return self.env._("Order %s", order.id)
+
+    def _fail(self, report, order, error, claims):
+        """Report the order as failed and release its claim, so that it can be imported later."""
+        claims.pop(order.id).unlink()
+        message = error.args[0] if error.args else str(error)
+        _logger.info("BigCommerce order %s not imported: %s", order.id, message)
+        report.add(Outcome(order.id, self._label(order), FAILED, str(message)))
 
     def _forget_created_records(self):
         """A rolled back savepoint may have taken records cached here with it."""
         self._taxes.clear()
         self._pricelists.clear()
+        self._partners_by_email.clear()
+        self._partners_by_customer.clear()
+
+    def _create_document_alone(self, prepared, claims, report):
+        """Create one prepared order in its own savepoint; None (and a report line) on failure."""
+        try:
+            with self.env.cr.savepoint():
+                return self._create_documents([prepared], claims)[0]
+        except (psycopg2.Error, UserError, ValidationError) as error:
+            self._fail(report, prepared.order, error, claims)
+        return None
 
     # ------------------------------------------------------------------
     # One order
     # ------------------------------------------------------------------
 
-    def _import_order(self, order, products, product_problems):
+    def _prepare(self, order, products, product_problems):
+        """Everything the order's document needs, checked; creates the customer if new."""
         self._check_order(order)
-        # The binding first: a concurrent import of the same order stops here.
-        binding = self.OrderBinding.create({
-            "cart_id": self.cart.id,
-            "bigcommerce_order_id": order.id,
-            "date_modified": order.date_modified,
-        })
         partner, shipping_partner = self._partners(order)
         currency = self._currency(order.currency_code)
         lines = self._document_lines(order, products, product_problems)
         if self.cart.import_orders_as == "sale_order":
-            document = self._create_sale_order(order, partner, shipping_partner, currency, lines)
-            binding.sale_order_id = document
+            values = self._sale_order_values(order, partner, shipping_partner, currency, lines)
         else:
-            document = self._create_invoice(order, partner, shipping_partner, currency, lines)
-            binding.move_id = document
-        check, mismatch = self._reconcile(document, order, currency, lines)
-        document.write({"bigcommerce_check": check, "bigcommerce_total_mismatch": mismatch})
-        return document, check, mismatch
+            values = self._invoice_values(order, partner, shipping_partner, currency, lines)
+        return PreparedOrder(order, currency, lines, values)
+
+    def _create_documents(self, batch, claims):
+        """Create the documents of prepared orders with one create() call and link
+        them to their bindings. Returns [(document, check, mismatch)] in order."""
+        model = "sale.order" if self.cart.import_orders_as == "sale_order" else "account.move"
+        field = "sale_order_id" if model == "sale.order" else "move_id"
+        documents = self.env[model].with_context(
+            tracking_disable=True, default_move_type="out_invoice").create([p.values for p in batch])
+        for p, document in zip(batch, documents):
+            claims[p.order.id][field] = document
+        results, checks = [], {}
+        for p, document in zip(batch, documents):
+            check, mismatch = self._reconcile(document, p.order, p.currency, p.lines)
+            checks.setdefault((check, mismatch), self.env[model])
+            checks[(check, mismatch)] |= document
+            results.append((document, check, mismatch))
+        for (check, mismatch), group in checks.items():
+            group.write({"bigcommerce_check": check, "bigcommerce_total_mismatch": mismatch})
+        return results
 
     def _check_order(self, order):
         if not order.lines:
@@ -148,31 +236,52 @@ class OrderImporter:
     # Customers
     # ------------------------------------------------------------------
 
+    def _prefetch_partners(self, orders):
+        """Look up the customers of a whole page at once (two queries, not two per order)."""
+        customer_ids = {o.customer_id for o in orders if o.customer_id}
+        if customer_ids:
+            for binding in self.env["bigcommerce.partner.binding"].search([
+                    ("cart_id", "=", self.cart.id), ("bigcommerce_customer_id", "in", list(customer_ids))]):
+                self._partners_by_customer[binding.bigcommerce_customer_id] = binding.partner_id
+        emails = {(o.email or "").strip().lower() for o in orders} - {""}
+        if emails:
+            for partner in self.env["res.partner"].search(self._partner_domain() + [
+                    ("email", "in", list(emails))], order="id desc"):
+                self._partners_by_email[partner.email.lower()] = partner
+
+    def _partner_domain(self):
+        return [("parent_id", "=", False), ("type", "=", "contact"),
+                ("company_id", "in", [False, self.company.id])]
+
     def _partners(self, order):
         """(customer, delivery address) for the order; creates what is missing."""
         billing = order.billing_address
         email = billing.email.strip().lower()
         address = self._address_values(billing, self.env._("billing address of order %s", order.id))
-        Partner = self.env["res.partner"]
-        partner = Partner
-        customer_binding = self.env["bigcommerce.partner.binding"]
-        if order.customer_id:
-            customer_binding = customer_binding.search([
-                ("cart_id", "=", self.cart.id), ("bigcommerce_customer_id", "=", order.customer_id)], limit=1)
-            partner = customer_binding.partner_id
+        partner = self._partners_by_customer.get(order.customer_id) if order.customer_id else None
+        known_customer = bool(partner)
+        if not partner and order.customer_id:
+            partner = self.env["bigcommerce.partner.binding"].search([
+                ("cart_id", "=", self.cart.id), ("bigcommerce_customer_id", "=", order.customer_id)],
+                limit=1).partner_id
+            known_customer = bool(partner)
         if not partner:
-            partner = Partner.search([
-                ("email", "=ilike", email), ("parent_id", "=", False), ("type", "=", "contact"),
-                ("company_id", "in", [False, self.company.id])], order="id", limit=1)
+            partner = self._partners_by_email.get(email) or self.env["res.partner"].search(
+                self._partner_domain() + [("email", "=ilike", email)], order="id", limit=1)
         if not partner:
-            partner = Partner.create(dict(address, email=email, customer_rank=1,
-                                          name=billing.name or billing.company or email,
-                                          company_name=billing.company or False))
+            partner = self.env["res.partner"].create(dict(
+                address, email=email, customer_rank=1,
+                name=billing.name or billing.company or email,
+                company_name=billing.company or False))
         elif not partner.street and not partner.country_id:
             partner.write(address)
-        if order.customer_id and not customer_binding:
-            customer_binding.create({"cart_id": self.cart.id, "partner_id": partner.id,
-                                     "bigcommerce_customer_id": order.customer_id})
+        if order.customer_id and not known_customer:
+            self.env["bigcommerce.partner.binding"].create({
+                "cart_id": self.cart.id, "partner_id": partner.id,
+                "bigcommerce_customer_id": order.customer_id})
+        if order.customer_id:
+            self._partners_by_customer[order.customer_id] = partner
+        self._partners_by_email.setdefault(email, partner)
         shipping = order.shipping_consignments[0].address if order.shipping_consignments else None
         return partner, self._delivery_partner(partner, shipping, order)
 
@@ -487,8 +596,8 @@ class OrderImporter:
             "fiscal_position_id": False,
         }
 
-    def _create_sale_order(self, order, partner, shipping_partner, currency, lines):
-        values = dict(
+    def _sale_order_values(self, order, partner, shipping_partner, currency, lines):
+        return dict(
             self._common_values(order),
             partner_id=partner.id,
             partner_invoice_id=partner.id,
@@ -502,7 +611,6 @@ class OrderImporter:
             order_line=[(0, 0, self._sale_line_values(line, sequence))
                         for sequence, line in enumerate(lines, 1)],
         )
-        return self.env["sale.order"].create(values)
 
     @staticmethod
     def _sale_line_values(line, sequence):
@@ -517,7 +625,7 @@ class OrderImporter:
             "tax_id": [(6, 0, line.tax.ids)],
         }
 
-    def _create_invoice(self, order, partner, shipping_partner, currency, lines):
+    def _invoice_values(self, order, partner, shipping_partner, currency, lines):
         cash_sale = self.cart.import_orders_as == "cash_sale"
         values = dict(
             self._common_values(order),
@@ -540,7 +648,7 @@ class OrderImporter:
                 bigcommerce_payment_amount=float(self._captured_amount(order)),
                 bigcommerce_payment_reference=order.payment_provider_id or self.env._("BigCommerce order %s", order.id),
             )
-        return self.env["account.move"].with_context(default_move_type="out_invoice").create(values)
+        return values
 
     @staticmethod
     def _captured_amount(order):

@@ -162,6 +162,7 @@ def _next_batch(feeds, done, size):
 @dataclass
 class _SyncTotals:
     """What a pass did so far (the numbers of its sync log)."""
+    env: object                # for translations
     seen: int = 0
     imported: int = 0
     already: int = 0
@@ -185,7 +186,7 @@ class _SyncTotals:
     def log_values(self):
         lines = self.errors[:MAX_ERROR_LINES]
         if len(self.errors) > MAX_ERROR_LINES:
-            lines.append(_("… and %s more.", len(self.errors) - MAX_ERROR_LINES))
+            lines.append(self.env._("… and %s more.", len(self.errors) - MAX_ERROR_LINES))
         return {
             "orders_seen": self.seen,
             "orders_imported": self.imported,
@@ -196,7 +197,7 @@ class _SyncTotals:
         }
 
     def summary(self):
-        return _("%(imported)s imported, %(already)s already imported, %(failed)s failed, "
+        return self.env._("%(imported)s imported, %(already)s already imported, %(failed)s failed, "
                  "%(skipped)s skipped (%(seen)s orders seen).",
                  imported=self.imported, already=self.already, failed=self.failed,
                  skipped=self.skipped, seen=self.seen)
@@ -344,7 +345,7 @@ class BigCommerceCart(models.Model):
         since = self.sync_cursor - SYNC_OVERLAP if self.sync_cursor else None
         feeds = [_StatusFeed(client, status.bigcommerce_id, since, batch_size)
                  for status in self.import_status_ids.sorted("bigcommerce_id")]
-        totals, done = _SyncTotals(), set()
+        totals, done = _SyncTotals(self.env), set()
         start_cursor = self.sync_cursor
         started = self._sync_clock()
         longest = 0.0
