@@ -88,7 +88,7 @@ def main():
         model = "sale.order" if args.type == "sale_order" else "account.move"
         documents = env[model].search([("bigcommerce_cart_id", "=", cart.id)])
         log = env["bigcommerce.sync.log"].search([("cart_id", "=", cart.id)], limit=1)
-        requests = log.api_request_count
+        requests = log.request_count
         imported = len(documents)
 
         plain_seconds = plain_creates(env, model, documents)

@@ -46,6 +46,7 @@ TIME_LIMIT_MARGIN = 30.0       # seconds left free below Odoo's time limit
 MIN_TIME_BUDGET = 10.0
 MAX_RATE_LIMIT_WAIT = 60.0     # a longer BigCommerce wait stops the pass instead
 MAX_ERROR_LINES = 200          # per sync log
+MAX_RETRIES_PER_PASS = 25      # failed orders read again per pass (may be a request each)
 SYNC_CLIENT_KEY = "bigcommerce_sync_client"
 
 
@@ -224,7 +225,8 @@ class BigCommerceCart(models.Model):
         help="The latest BigCommerce modification date (UTC) of an order processed by "
              "auto-sync. Each pass reads the orders modified since this moment (minus 5 "
              "minutes). Empty: from the store's first order. Set it to start from a given "
-             "moment.")
+             "moment, or set it earlier after choosing more statuses to also import their "
+             "older orders.")
     last_sync_date = fields.Datetime(string="Last Sync", readonly=True, copy=False)
     last_sync_state = fields.Selection(SYNC_STATES, string="Last Sync Result", readonly=True, copy=False)
     sync_log_ids = fields.One2many("bigcommerce.sync.log", "cart_id", string="Sync Logs")
@@ -413,8 +415,10 @@ class BigCommerceCart(models.Model):
         """Read again the orders that failed before and were not met in this pass: once
         their cause is fixed (in Odoo or in the store) they import without waiting for a
         change in the store. The cursor does not move."""
-        order_ids = [order_id for order_id in self.sync_failure_ids.mapped("bigcommerce_order_id")
-                     if order_id and order_id not in done][:batch_size]
+        # Least recently tried first: with many failures, each gets its turn.
+        failures = self.sync_failure_ids.sorted(lambda f: (f.last_failed_on or datetime.min, f.id))
+        order_ids = [order_id for order_id in failures.mapped("bigcommerce_order_id")
+                     if order_id and order_id not in done][:min(batch_size, MAX_RETRIES_PER_PASS)]
         if not order_ids:
             return
         errors = []
