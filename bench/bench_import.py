@@ -65,7 +65,7 @@ def main():
     from odoo import SUPERUSER_ID, api
     from odoo import sql_db
 
-    registry = odoo.registry(args.db)
+    registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["ir.config_parameter"].set_param("salesorder_bigcommerce.sync_time_budget", 24 * 3600)

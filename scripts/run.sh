@@ -56,15 +56,14 @@ if [ "$SANDBOX" != 1 ]; then
     exec "${ODOO_CMD[@]}"
 fi
 
-# -- with the sandbox: it and Odoo run as children, stopped together ----------
+# -- with the sandbox ------------------------------------------------------------
+# The sandbox runs in the background. Until Odoo starts, the trap stops it on
+# any exit. Then this script becomes Odoo (exec, same pid, same signals), and
+# the sandbox stops by itself once its parent, Odoo, is gone (--with-parent).
 sandbox_url="http://127.0.0.1:$SANDBOX_PORT/stores/sandbox/v2/time"
 sandbox_up() { curl -fs -o /dev/null --max-time 2 -H "X-Auth-Token: sandbox-access-token" "$sandbox_url"; }
-SANDBOX_PID="" ODOO_PID=""
-cleanup() {
-    if [ -n "$ODOO_PID" ]; then kill -TERM "$ODOO_PID" 2>/dev/null || true; wait "$ODOO_PID" 2>/dev/null || true; fi
-    if [ -n "$SANDBOX_PID" ]; then kill -TERM "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
+SANDBOX_PID=""
+trap '[ -z "$SANDBOX_PID" ] || kill -TERM "$SANDBOX_PID" 2>/dev/null || true' EXIT
 
 if sandbox_up; then
     echo "[run] a sandbox store already answers on port $SANDBOX_PORT: using it (not started here)"
@@ -83,14 +82,5 @@ fi
 
 echo "[run] Odoo on http://localhost:$PORT (database $DB, login admin / admin)"
 echo "[run] Sales › Configuration › Shopping Carts › Sandbox Store; new test order: scripts/sandbox_order.py"
-"${ODOO_CMD[@]}" &
-ODOO_PID=$!
-# Ctrl-C reaches Odoo directly; a TERM to this script is passed on to it.
-trap 'kill -TERM "$ODOO_PID" 2>/dev/null || true' TERM
-trap 'true' INT
-while :; do
-    rc=0; wait "$ODOO_PID" || rc=$?
-    kill -0 "$ODOO_PID" 2>/dev/null || break
-done
-ODOO_PID=""
-exit "$rc"
+trap - EXIT
+exec "${ODOO_CMD[@]}"

@@ -102,7 +102,7 @@ def serve(args):
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     signal.signal(signal.SIGINT, lambda *a: stop.set())
     parent = os.getppid()
-    # Stop with the process that started us (run.sh), however it ended.
+    # Stop with the process that started us (run.sh, by then Odoo), however it ended.
     while not stop.wait(1):
         if args.with_parent and os.getppid() != parent:
             break
