@@ -12,7 +12,7 @@ SIZES=("${@:-100}")
 echo "[bench] $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(python3 -c 'import platform;print(platform.processor() or platform.machine())')"
 header=--header
 for n in "${SIZES[@]}"; do
-    for type in cash_sale sale_order sales_invoice; do
+    for type in ${TYPES:-cash_sale sale_order sales_invoice}; do
         fresh_db sobc_bench >/dev/null 2>&1
         "$PY" bench/bench_import.py --db sobc_bench --type "$type" --orders "$n" $header
         header=

@@ -28,6 +28,7 @@ HUNDRED = Decimal("100")
 
 
 BATCH_SIZE = 100   # documents per create() call
+ADDRESS_FIELDS = ("street", "street2", "city", "zip", "country_id", "state_id")
 
 
 @dataclass
@@ -57,12 +58,18 @@ class OrderImporter:
         self.env = cart.env
         self.company = cart.company_id
         self.OrderBinding = self.env["bigcommerce.order.binding"]
+        # Imported records need no creation message, tracking or follower.
+        self.quiet_env = self.env(context=dict(
+            self.env.context, tracking_disable=True, mail_create_nolog=True,
+            mail_create_nosubscribe=True, mail_notrack=True))
         self._countries = {}
         self._currencies = {}
         self._pricelists = {}
         self._taxes = {}
         self._partners_by_email = {}        # lower-case email -> res.partner
-        self._partners_by_customer = {}     # BigCommerce customer id -> res.partner
+        self._partners_by_customer = {}     # BigCommerce customer id -> res.partner (linked)
+        self._customers_looked_up = set()   # customer ids whose link was searched for
+        self._deliveries = {}               # _partner_key -> delivery res.partner
 
     # ------------------------------------------------------------------
     # Entry point
@@ -176,6 +183,8 @@ class OrderImporter:
         self._pricelists.clear()
         self._partners_by_email.clear()
         self._partners_by_customer.clear()
+        self._customers_looked_up.clear()
+        self._deliveries.clear()
 
     def _create_document_alone(self, prepared, claims, report):
         """Create one prepared order in its own savepoint; None (and a report line) on failure."""
@@ -207,8 +216,8 @@ class OrderImporter:
         them to their bindings. Returns [(document, check, mismatch)] in order."""
         model = "sale.order" if self.cart.import_orders_as == "sale_order" else "account.move"
         field = "sale_order_id" if model == "sale.order" else "move_id"
-        documents = self.env[model].with_context(
-            tracking_disable=True, default_move_type="out_invoice").create([p.values for p in batch])
+        documents = self.quiet_env[model].with_context(
+            default_move_type="out_invoice").create([p.values for p in batch])
         for p, document in zip(batch, documents):
             claims[p.order.id][field] = document
         results, checks = [], {}
@@ -237,49 +246,104 @@ class OrderImporter:
     # ------------------------------------------------------------------
 
     def _prefetch_partners(self, orders):
-        """Look up the customers of a whole page at once (two queries, not two per order)."""
+        """Find, then create in one go, the customers and delivery addresses of a page
+        (a few queries and two create() calls, instead of several per order).
+
+        Orders whose addresses are invalid are left out here; they fail, with their
+        reason, when they are prepared."""
         customer_ids = {o.customer_id for o in orders if o.customer_id}
         if customer_ids:
             for binding in self.env["bigcommerce.partner.binding"].search([
                     ("cart_id", "=", self.cart.id), ("bigcommerce_customer_id", "in", list(customer_ids))]):
                 self._partners_by_customer[binding.bigcommerce_customer_id] = binding.partner_id
+            self._customers_looked_up |= customer_ids
         emails = {(o.email or "").strip().lower() for o in orders} - {""}
         if emails:
             for partner in self.env["res.partner"].search(self._partner_domain() + [
                     ("email", "in", list(emails))], order="id desc"):
                 self._partners_by_email[partner.email.lower()] = partner
+        new_customers = {}
+        for order in orders:
+            email = (order.email or "").strip().lower()
+            if not email or self._known_partner(order, email) or email in new_customers:
+                continue
+            try:
+                new_customers[email] = self._customer_values(order.billing_address, email, order)
+            except UserError:
+                continue
+        self._create_partners(new_customers.values())
+        new_deliveries = {}
+        for order in orders:
+            partner = self._known_partner(order, (order.email or "").strip().lower())
+            shipping = order.shipping_consignments[0].address if order.shipping_consignments else None
+            if not partner or shipping is None:
+                continue
+            try:
+                key, values = self._delivery_key(partner, shipping, order)
+            except UserError:
+                continue
+            if key and key not in self._deliveries and key not in new_deliveries:
+                new_deliveries[key] = values
+        if new_deliveries:
+            for child in self.env["res.partner"].search([
+                    ("parent_id", "in", list({k[0] for k in new_deliveries})), ("type", "=", "delivery")]):
+                self._deliveries.setdefault(self._partner_key(child.parent_id.id, child), child)
+            self._create_partners(v for k, v in new_deliveries.items() if k not in self._deliveries)
+
+    def _create_partners(self, values_list):
+        values_list = list(values_list)
+        if not values_list:
+            return
+        try:
+            with self.env.cr.savepoint():
+                partners = self.quiet_env["res.partner"].create(values_list)
+        except (psycopg2.Error, UserError, ValidationError):
+            return   # each order then makes its own, and reports its own error
+        for partner in partners:
+            if partner.parent_id:
+                self._deliveries[self._partner_key(partner.parent_id.id, partner)] = partner
+            else:
+                self._partners_by_email[partner.email] = partner
+
+    def _known_partner(self, order, email):
+        if order.customer_id and order.customer_id in self._partners_by_customer:
+            return self._partners_by_customer[order.customer_id]
+        return self._partners_by_email.get(email)
 
     def _partner_domain(self):
         return [("parent_id", "=", False), ("type", "=", "contact"),
                 ("company_id", "in", [False, self.company.id])]
 
+    def _customer_values(self, billing, email, order):
+        address = self._address_values(billing, self.env._("billing address of order %s", order.id))
+        return dict(address, email=email, customer_rank=1,
+                    name=billing.name or billing.company or email,
+                    company_name=billing.company or False)
+
     def _partners(self, order):
         """(customer, delivery address) for the order; creates what is missing."""
         billing = order.billing_address
         email = billing.email.strip().lower()
-        address = self._address_values(billing, self.env._("billing address of order %s", order.id))
-        partner = self._partners_by_customer.get(order.customer_id) if order.customer_id else None
-        known_customer = bool(partner)
-        if not partner and order.customer_id:
+        values = self._customer_values(billing, email, order)
+        partner = self._known_partner(order, email)
+        if not partner and order.customer_id and order.customer_id not in self._customers_looked_up:
             partner = self.env["bigcommerce.partner.binding"].search([
                 ("cart_id", "=", self.cart.id), ("bigcommerce_customer_id", "=", order.customer_id)],
                 limit=1).partner_id
-            known_customer = bool(partner)
+            self._customers_looked_up.add(order.customer_id)
+            if partner:
+                self._partners_by_customer[order.customer_id] = partner
         if not partner:
-            partner = self._partners_by_email.get(email) or self.env["res.partner"].search(
+            partner = self.env["res.partner"].search(
                 self._partner_domain() + [("email", "=ilike", email)], order="id", limit=1)
         if not partner:
-            partner = self.env["res.partner"].create(dict(
-                address, email=email, customer_rank=1,
-                name=billing.name or billing.company or email,
-                company_name=billing.company or False))
+            partner = self.quiet_env["res.partner"].create(values)
         elif not partner.street and not partner.country_id:
-            partner.write(address)
-        if order.customer_id and not known_customer:
+            partner.write({k: values[k] for k in ADDRESS_FIELDS + ("phone",)})
+        if order.customer_id and order.customer_id not in self._partners_by_customer:
             self.env["bigcommerce.partner.binding"].create({
                 "cart_id": self.cart.id, "partner_id": partner.id,
                 "bigcommerce_customer_id": order.customer_id})
-        if order.customer_id:
             self._partners_by_customer[order.customer_id] = partner
         self._partners_by_email.setdefault(email, partner)
         shipping = order.shipping_consignments[0].address if order.shipping_consignments else None
@@ -297,23 +361,37 @@ class OrderImporter:
             "phone": address.phone or False,
         }
 
+    @staticmethod
+    def _partner_key(parent_id, record):
+        """What makes two delivery addresses of a customer the same one."""
+        def value(field):
+            v = record[field]
+            return v.id if hasattr(v, "id") else (v or False)
+        return (parent_id, record["name"]) + tuple(value(f) for f in ADDRESS_FIELDS)
+
+    def _delivery_key(self, partner, shipping, order):
+        """(key, create values) of the delivery contact for `shipping`, or (None, None)
+        when it is the customer's own address."""
+        values = self._address_values(shipping, self.env._("shipping address of order %s", order.id))
+        values.update(type="delivery", parent_id=partner.id, name=shipping.name or partner.name,
+                      email=(shipping.email or "").strip().lower() or False)
+        key = self._partner_key(partner.id, values)
+        if key[1:] == self._partner_key(partner.id, partner)[1:]:
+            return None, None
+        return key, values
+
     def _delivery_partner(self, partner, shipping, order):
         if shipping is None:
             return partner
-        values = self._address_values(shipping, self.env._("shipping address of order %s", order.id))
-        name = shipping.name or partner.name
-        same = all((partner[k].id if hasattr(partner[k], "id") else partner[k]) == v
-                   for k, v in values.items() if k != "phone") and name == partner.name
-        if same:
+        key, values = self._delivery_key(partner, shipping, order)
+        if key is None:
             return partner
-        for child in partner.child_ids.filtered(lambda c: c.type == "delivery"):
-            if child.name == name and all(
-                    (child[k].id if hasattr(child[k], "id") else child[k]) == v
-                    for k, v in values.items() if k != "phone"):
-                return child
-        return self.env["res.partner"].create(dict(
-            values, type="delivery", parent_id=partner.id, name=name,
-            email=(shipping.email or "").strip().lower() or False))
+        if key not in self._deliveries:
+            for child in partner.child_ids.filtered(lambda c: c.type == "delivery"):
+                self._deliveries.setdefault(self._partner_key(partner.id, child), child)
+        if key not in self._deliveries:
+            self._deliveries[key] = self.quiet_env["res.partner"].create(values)
+        return self._deliveries[key]
 
     def _country(self, code, name, where):
         code = (code or "").strip().upper()
