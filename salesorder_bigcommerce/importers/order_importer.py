@@ -69,6 +69,7 @@ class OrderImporter:
         self._partners_by_email = {}        # lower-case email -> res.partner
         self._partners_by_customer = {}     # BigCommerce customer id -> res.partner (linked)
         self._customers_looked_up = set()   # customer ids whose link was searched for
+        self._customer_emails = {}          # new customer id -> email of its partner
         self._deliveries = {}               # _partner_key -> delivery res.partner
 
     # ------------------------------------------------------------------
@@ -184,6 +185,7 @@ class OrderImporter:
         self._partners_by_email.clear()
         self._partners_by_customer.clear()
         self._customers_looked_up.clear()
+        self._customer_emails.clear()
         self._deliveries.clear()
 
     def _create_document_alone(self, prepared, claims, report):
@@ -265,7 +267,12 @@ class OrderImporter:
         new_customers = {}
         for order in orders:
             email = (order.email or "").strip().lower()
-            if not email or self._known_partner(order, email) or email in new_customers:
+            if not email:
+                continue
+            if order.customer_id and order.customer_id not in self._partners_by_customer:
+                # A registered customer is one partner, whatever email later orders show.
+                email = self._customer_emails.setdefault(order.customer_id, email)
+            if self._known_partner(order, email) or email in new_customers:
                 continue
             try:
                 new_customers[email] = self._customer_values(order.billing_address, email, order)
@@ -306,8 +313,11 @@ class OrderImporter:
                 self._partners_by_email[partner.email] = partner
 
     def _known_partner(self, order, email):
-        if order.customer_id and order.customer_id in self._partners_by_customer:
-            return self._partners_by_customer[order.customer_id]
+        """The partner already found or made for the order's customer, if any."""
+        if order.customer_id:
+            if order.customer_id in self._partners_by_customer:
+                return self._partners_by_customer[order.customer_id]
+            email = self._customer_emails.get(order.customer_id, email)
         return self._partners_by_email.get(email)
 
     def _partner_domain(self):
