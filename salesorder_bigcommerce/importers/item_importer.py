@@ -24,6 +24,9 @@ class ItemImporter:
         self.env = cart.env
         self.Binding = self.env["bigcommerce.product.binding"]
         self.Product = self.env["product.product"].with_context(active_test=False)
+        # Imported products need no creation message, tracking or follower.
+        self.Template = self.env["product.template"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
         self._attributes = {}
         self._category = None
 
@@ -135,7 +138,7 @@ class ItemImporter:
             record.product_tmpl_id.write(dict(self._template_values(product), list_price=float(price)))
             record.write({"default_code": sku, "bigcommerce_price_extra": 0.0})
         else:
-            template = self.env["product.template"].create(
+            template = self.Template.create(
                 dict(self._new_template_values(product), default_code=sku, list_price=float(price)))
             record = template.product_variant_id
         self._bind(binding, product.id, variant_id, record, sku)
@@ -163,7 +166,7 @@ class ItemImporter:
             template.write(self._template_values(product))
         if pending:
             if not template:
-                template = self.env["product.template"].create(self._new_template_values(product))
+                template = self.Template.create(self._new_template_values(product))
                 created = True
             records |= self._create_variants(template, product, pending)
         return records, created
