@@ -11,4 +11,7 @@ TEST_DB="${TEST_DB:-sobc_test}"
 echo "[test] fresh database $TEST_DB"
 fresh_db "$TEST_DB"
 echo "[test] pytest"
-exec "$PY" -m pytest tests --odoo-database="$TEST_DB" --odoo-http --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" "$@"
+# The whole suite, unless a test file or folder is named.
+paths=(tests)
+for arg in "$@"; do [[ "$arg" != -* && -e "${arg%%::*}" ]] && paths=(); done
+exec "$PY" -m pytest "${paths[@]}" --odoo-database="$TEST_DB" --odoo-http --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" "$@"

@@ -386,10 +386,13 @@ class BigCommerceCart(models.Model):
     def action_view_documents(self):
         """The documents imported from this cart (of the current Import Cart Orders as)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
+        if self._order_document_model() == "sale.order":
+            action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        else:
+            action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action.update({
             "name": _("BigCommerce Orders"),
-            "res_model": self._order_document_model(),
-            "view_mode": "list,form",
             "domain": [("bigcommerce_cart_id", "=", self.id)],
-        }
+            "context": {"create": False},
+        })
+        return action

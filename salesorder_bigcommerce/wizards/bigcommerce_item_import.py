@@ -22,6 +22,7 @@ class BigCommerceItemImport(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
+            "context": {"dialog_size": "extra-large"},
         }
 
     def action_list(self):

@@ -27,6 +27,7 @@ class BigCommerceOrderImport(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
+            "context": {"dialog_size": "extra-large"},
         }
 
     def action_list(self):
