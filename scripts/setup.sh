@@ -98,7 +98,7 @@ virtualenv() {
     # The addon, installed as a distribution under odoo/addons (setup.py).
     # Reinstalled every time so the venv always runs the checkout's code.
     pip_q install --no-deps --no-build-isolation --force-reinstall "$REPO" >/dev/null
-    rm -rf "$REPO/build"
+    rm -rf "$REPO/build" "$REPO"/*.egg-info
 }
 
 apt_packages

@@ -1,32 +1,14 @@
 """Plain pytest: salesorder_bigcommerce.services.parsing (no Odoo needed)."""
-import json
 import math
-import os
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from shared_examples import example
+
 from odoo.addons.salesorder_bigcommerce.services import errors, parsing
 from odoo.addons.salesorder_bigcommerce.services.errors import BigCommerceError, BigCommercePayloadError
-
-
-def shared_dir():
-    """shared/bigcommerce: $BIGCOMMERCE_SHARED, else the sibling of the checkout."""
-    candidates = []
-    if os.environ.get('BIGCOMMERCE_SHARED'):
-        root = Path(os.environ['BIGCOMMERCE_SHARED'])
-        candidates += [root, root / 'bigcommerce']
-    candidates.append(Path(__file__).resolve().parents[1].parent / 'shared' / 'bigcommerce')
-    for path in candidates:
-        if (path / 'examples').is_dir():
-            return path
-    raise RuntimeError(f"BigCommerce examples not found in {candidates}; set BIGCOMMERCE_SHARED")
-
-
-def example(name):
-    return json.loads((shared_dir() / 'examples' / name).read_text())
 
 
 # --- API Path -----------------------------------------------------------------------

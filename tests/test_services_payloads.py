@@ -1,35 +1,18 @@
 """Plain pytest: salesorder_bigcommerce.services.payloads on the verbatim examples."""
 import copy
 import json
-import os
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+
+from shared_examples import example
 
 from odoo.addons.salesorder_bigcommerce.services import payloads
 from odoo.addons.salesorder_bigcommerce.services.errors import BigCommercePayloadError
 from odoo.addons.salesorder_bigcommerce.services.payloads import (
     Order, OrderLine, OrderStatus, Product, StoreInfo, Variant, html_to_text,
 )
-
-
-def shared_dir():
-    """shared/bigcommerce: $BIGCOMMERCE_SHARED, else the sibling of the checkout."""
-    candidates = []
-    if os.environ.get('BIGCOMMERCE_SHARED'):
-        root = Path(os.environ['BIGCOMMERCE_SHARED'])
-        candidates += [root, root / 'bigcommerce']
-    candidates.append(Path(__file__).resolve().parents[1].parent / 'shared' / 'bigcommerce')
-    for path in candidates:
-        if (path / 'examples').is_dir():
-            return path
-    raise RuntimeError(f"BigCommerce examples not found in {candidates}; set BIGCOMMERCE_SHARED")
-
-
-def example(name):
-    return json.loads((shared_dir() / 'examples' / name).read_text())
 
 
 ORDER_247 = 'order_v2__get_247_multiple_items.VERBATIM_has_typo_key.json'

@@ -582,7 +582,11 @@ class BigCommerceCart(models.Model):
 
     def _sync_commit_batch(self):
         """Make a batch durable: a pass that dies later resumes after it."""
-        self._sync_commit()
+        if self._sync_can_commit():
+            self.env.cr.commit()
+            # Committed records need not stay in memory: a pass over a large
+            # backlog then holds about one page of orders at a time.
+            self.env.invalidate_all()
 
     # ------------------------------------------------------------------
     # One client for the whole pass

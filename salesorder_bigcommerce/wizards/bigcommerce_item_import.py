@@ -6,24 +6,15 @@ class BigCommerceItemImport(models.TransientModel):
     """Items (Cart): list the store's items, pick some, import them."""
 
     _name = "bigcommerce.item.import"
+    _inherit = "bigcommerce.import.wizard"
     _description = "Import BigCommerce Items"
 
-    cart_id = fields.Many2one("bigcommerce.cart", required=True, ondelete="cascade")
     search = fields.Char(help="A keyword (name, description, brand) or a SKU; empty lists every item.")
     line_ids = fields.One2many("bigcommerce.item.import.line", "wizard_id", string="Items")
     listed_count = fields.Integer(readonly=True)
-    result = fields.Text(readonly=True)
 
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Items (Cart): %(cart)s", cart=self.cart_id.name),
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"dialog_size": "extra-large"},
-        }
+    def _title(self):
+        return _("Items (Cart): %(cart)s", cart=self.cart_id.name)
 
     def action_list(self):
         """List every matching item of the store, across all pages."""
@@ -65,9 +56,7 @@ class BigCommerceItemImport(models.TransientModel):
             if outcome:
                 line.write({"status": outcome.status, "problem": outcome.reason or False,
                             "in_odoo": line.in_odoo or outcome.ok, "selected": False})
-        details = [f"{o.label}: {o.reason}" for o in report.outcomes if o.reason]
-        self.result = "\n".join([_("Import finished: %(summary)s.", summary=report.summary())] + details)
-        self.cart_id.message_post(body=_("Items imported: %(summary)s.", summary=report.summary()))
+        self._show_report(report, _("Items imported"))
         return self._reopen()
 
     def action_select_all(self):

@@ -6,29 +6,20 @@ class BigCommerceOrderImport(models.TransientModel):
     """Orders (Cart): list the store's orders in the chosen statuses, import some."""
 
     _name = "bigcommerce.order.import"
+    _inherit = "bigcommerce.import.wizard"
     _description = "Import BigCommerce Orders"
 
-    cart_id = fields.Many2one("bigcommerce.cart", required=True, ondelete="cascade")
     date_from = fields.Date(string="From", help="Orders created on or after this day (UTC).")
     date_to = fields.Date(string="To", help="Orders created on or before this day (UTC).")
     status_names = fields.Char(compute="_compute_status_names", string="Statuses")
     line_ids = fields.One2many("bigcommerce.order.import.line", "wizard_id", string="Orders")
-    result = fields.Text(readonly=True)
 
     def _compute_status_names(self):
         for wizard in self:
             wizard.status_names = ", ".join(wizard.cart_id.import_status_ids.mapped("display_name"))
 
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Orders (Cart): %(cart)s", cart=self.cart_id.name),
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"dialog_size": "extra-large"},
-        }
+    def _title(self):
+        return _("Orders (Cart): %(cart)s", cart=self.cart_id.name)
 
     def action_list(self):
         self.ensure_one()
@@ -75,9 +66,7 @@ class BigCommerceOrderImport(models.TransientModel):
             if outcome.records:
                 values.update(imported=True, document=outcome.records.display_name)
             line.write(values)
-        details = [f"{o.label}: {o.reason}" for o in report.outcomes if o.reason]
-        self.result = "\n".join([_("Import finished: %(summary)s.", summary=report.summary())] + details)
-        self.cart_id.message_post(body=_("Orders imported: %(summary)s.", summary=report.summary()))
+        self._show_report(report, _("Orders imported"))
         return self._reopen()
 
     def action_select_new(self):
