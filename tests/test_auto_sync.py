@@ -412,24 +412,12 @@ class TestScheduledAction(SyncCase):
             "auto_sync": "running"})
         self.assertEqual(self.cart.auto_sync, "stopped")
         order = self.add_order()
-        calls = []
-        action_sync = self.Cart.action_sync
-
-        def spy(carts):
-            calls.append((carts, carts.env.context.get("bigcommerce_sync_trigger")))
-            return action_sync(carts)
-
-        with patch.object(self.Cart, "action_sync", spy):
-            self.env.ref("salesorder_bigcommerce.ir_cron_bigcommerce_sync").method_direct_trigger()
-        self.assertEqual(len(calls), 1)
-        carts, trigger = calls[0]
-        self.assertEqual(trigger, "cron")
-        self.assertIn(running, carts)
-        self.assertNotIn(self.cart, carts)
-        self.assertEqual(set(carts.mapped("auto_sync")), {"running"})
+        self.env.ref("salesorder_bigcommerce.ir_cron_bigcommerce_sync").method_direct_trigger()
+        # The running cart had its pass, logged as the cron's; the stopped one none.
+        self.assertEqual(running.sync_log_ids.mapped("trigger"), ["cron"])
+        self.assertFalse(self.cart.sync_log_ids)
         self.assertEqual(self.imported_ids(running), [order["id"]])
         self.assertFalse(self.imported_ids())
-        self.assertEqual(running.sync_log_ids.trigger, "cron")
 
     def test_sync_now_button_and_sync_logs(self):
         order = self.add_order()
@@ -471,3 +459,20 @@ class TestBacklog(SyncCase):
         self.assertEqual(log.request_count, requests)
         self.assertEqual(len(self.imported_ids()), 500)
         logging.getLogger(__name__).info("500-order backlog: %s requests", requests)
+
+
+class TestStatusesAdded(BigCommerceCase):
+
+    def test_adding_a_status_rereads_from_the_start(self):
+        statuses = self.env["bigcommerce.order.status"]
+        awaiting = statuses.search([("bigcommerce_id", "=", 11)])
+        pending = statuses.search([("bigcommerce_id", "=", 1)])
+        self.cart.write({"import_status_ids": [(6, 0, awaiting.ids)],
+                         "sync_cursor": "2026-03-01 00:00:00"})
+        self.cart.import_status_ids = awaiting | pending
+        self.assertFalse(self.cart.sync_cursor)
+        self.assertIn("Pending", self.cart.message_ids[0].body)
+        # Removing a status keeps the cursor.
+        self.cart.sync_cursor = "2026-03-01 00:00:00"
+        self.cart.import_status_ids = awaiting
+        self.assertTrue(self.cart.sync_cursor)

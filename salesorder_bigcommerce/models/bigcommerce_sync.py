@@ -225,9 +225,25 @@ class BigCommerceCart(models.Model):
         help="The latest BigCommerce modification date (UTC) of an order processed by "
              "auto-sync. Each pass reads the orders modified since this moment (minus 5 "
              "minutes). Empty: from the store's first order. Set it to start from a given "
-             "moment, or set it earlier after choosing more statuses to also import their "
-             "older orders.")
+             "moment. Choosing more statuses empties it, so that their older orders are "
+             "imported too (orders already imported are left alone).")
     last_sync_date = fields.Datetime(string="Last Sync", readonly=True, copy=False)
+
+    def write(self, vals):
+        if "import_status_ids" not in vals or "sync_cursor" in vals:
+            return super().write(vals)
+        before = {cart: set(cart.import_status_ids.ids) for cart in self}
+        result = super().write(vals)
+        for cart in self:
+            added = cart.import_status_ids.filtered(lambda s: s.id not in before[cart])
+            if added and cart.sync_cursor:
+                # The cursor only knows the statuses chosen so far: read from the start
+                # again so the new statuses' older orders are not skipped.
+                cart.sync_cursor = False
+                cart.message_post(body=_(
+                    "Auto-sync will read the store's orders from the start, to import the older "
+                    "orders in %(statuses)s too.", statuses=", ".join(added.mapped("name"))))
+        return result
     last_sync_state = fields.Selection(SYNC_STATES, string="Last Sync Result", readonly=True, copy=False)
     sync_log_ids = fields.One2many("bigcommerce.sync.log", "cart_id", string="Sync Logs")
     sync_log_count = fields.Integer(compute="_compute_sync_log_count")
