@@ -5,7 +5,6 @@ the checkout first means run.sh, test.sh and bench.sh always serve the code
 being worked on, without reinstalling it after each change.
 """
 import os
-import sys
 
 os.environ["TZ"] = "UTC"   # as Odoo's own launcher does
 

@@ -1,6 +1,5 @@
 """Plain pytest: salesorder_bigcommerce.services.payloads on the verbatim examples."""
 import copy
-import json
 from datetime import datetime
 from decimal import Decimal
 

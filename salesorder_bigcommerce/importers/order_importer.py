@@ -19,7 +19,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
 from ..services.errors import BigCommerceError
-from .results import ALREADY, CREATED, FAILED, SKIPPED, ImportReport, Outcome
+from .results import ALREADY, CREATED, FAILED, ImportReport, Outcome
 
 _logger = logging.getLogger(__name__)
 

@@ -1,14 +1,15 @@
-import logging
 from datetime import datetime, time
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..importers.item_importer import ItemImporter
+from ..importers.order_importer import OrderImporter
+from ..importers.results import CREATED, FAILED, SKIPPED, ImportReport, Outcome
 from ..services.client import BigCommerceClient
 from ..services.errors import BigCommerceError
 from ..services.parsing import parse_api_key, parse_api_path
 
-_logger = logging.getLogger(__name__)
 
 API_KEY_SHAPE = "CLIENT_ID:ACCESS_TOKEN"
 API_PATH_SHAPE = "https://api.bigcommerce.com/stores/{store_hash}/v3/"
@@ -252,9 +253,6 @@ class BigCommerceCart(models.Model):
 
     def _import_items(self, product_ids):
         """Import the given BigCommerce product ids; returns the ImportReport."""
-        from ..importers.item_importer import ItemImporter
-        from ..importers.results import SKIPPED, Outcome
-
         self.ensure_one()
         self = self.with_company(self.company_id)  # noqa: PLW0642 - documents belong to the cart's company
         product_ids = [int(pid) for pid in product_ids]
@@ -331,9 +329,6 @@ class BigCommerceCart(models.Model):
         """Import the given BigCommerce order ids; returns the ImportReport.
 
         `orders` (parsed, with lines) spares fetching them again."""
-        from ..importers.order_importer import OrderImporter
-        from ..importers.results import FAILED, SKIPPED, ImportReport, Outcome
-
         self._check_import_statuses()
         self = self.with_company(self.company_id)  # noqa: PLW0642 - documents belong to the cart's company
         wanted = list(dict.fromkeys(int(i) for i in order_ids))
@@ -365,8 +360,6 @@ class BigCommerceCart(models.Model):
         """Import BigCommerce orders (by id) as pending documents of the cart's
         Import Cart Orders as. Returns the documents created by this call; an
         order imported before is reported and left unchanged."""
-        from ..importers.results import CREATED
-
         self.ensure_one()
         report = self._import_orders(order_ids)
         documents = self.env[self._order_document_model()]
