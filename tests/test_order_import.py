@@ -418,3 +418,21 @@ class TestReimportAfterDeletion(OrderImportCase):
         self.assertEqual(by_id[with_known_item["id"]].status, "created")
         self.assertEqual(by_id[with_new_item["id"]].status, "failed")
         self.assertIn("503", by_id[with_new_item["id"]].reason)
+
+
+class TestCatalogDrift(OrderImportCase):
+
+    def test_item_deleted_from_the_store_still_imports_the_order(self):
+        order = self.add_order(lines=[factory.line(self.mug, 2), factory.line(self.shirt, 1, variant="SHIRT-S")])
+        del self.server.store.products[self.mug["id"]]   # removed from the catalog since
+        invoice = self.cart.import_orders([order["id"]])
+        self.assertTrue(invoice)
+        generic = invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.cart.custom_product_id)
+        self.assertEqual((generic.quantity, generic.name), (2.0, "[MUG] Mug"))
+        self.assertTotalsEqual(invoice, order)
+
+    def test_country_found_by_name_when_the_code_is_missing(self):
+        order = self.add_order(billing=factory.address(email="noiso@example.com", country_iso2="DE"))
+        self.server.store.orders[order["id"]]["billing_address"]["country_iso2"] = ""
+        invoice = self.cart.import_orders([order["id"]])
+        self.assertEqual(invoice.partner_id.country_id.code, "DE")

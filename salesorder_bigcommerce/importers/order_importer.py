@@ -19,7 +19,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
 from ..services.errors import BigCommerceError
-from .results import ALREADY, CREATED, FAILED, ImportReport, Outcome
+from .results import ALREADY, CREATED, FAILED, NOT_IN_STORE, ImportReport, Outcome
 
 _logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class OrderImporter:
             self.env.context, tracking_disable=True, mail_create_nolog=True,
             mail_create_nosubscribe=True, mail_notrack=True))
         self._countries = {}
+        self._gone_products = set()         # catalog product ids the store no longer has
         self._currencies = {}
         self._pricelists = {}
         self._taxes = {}
@@ -404,11 +405,17 @@ class OrderImporter:
         return self._deliveries[key]
 
     def _country(self, code, name, where):
+        """The country by ISO code, or by name when the address has no code."""
         code = (code or "").strip().upper()
-        if code not in self._countries:
-            self._countries[code] = self.env["res.country"].search([("code", "=", code)], limit=1) \
-                if code else self.env["res.country"]
-        country = self._countries[code]
+        key = code or ("name", (name or "").strip().lower())
+        if key not in self._countries:
+            Country = self.env["res.country"]
+            if code:
+                self._countries[key] = Country.search([("code", "=", code)], limit=1)
+            else:
+                self._countries[key] = Country.search([("name", "=ilike", name.strip())], limit=1) \
+                    if (name or "").strip() else Country
+        country = self._countries[key]
         if not country:
             raise UserError(self.env._("Unknown country %(country)r (ISO code %(code)r) in the %(where)s.",
                               country=name, code=code, where=where))
@@ -449,7 +456,9 @@ class OrderImporter:
                 problems = dict.fromkeys(unknown, str(error.args[0] if error.args else error))
                 return found, problems
             for outcome in report.outcomes:
-                if not outcome.ok:
+                if NOT_IN_STORE in outcome.flags:
+                    self._gone_products.add(outcome.bigcommerce_id)
+                elif not outcome.ok:
                     problems[outcome.bigcommerce_id] = outcome.reason
             found.update(self._match_products({k for k in keys if k not in found}))
         return found, problems
@@ -497,6 +506,10 @@ class OrderImporter:
                 product = self.cart.custom_product_id
             else:
                 product = products.get((line.product_id, line.variant_id, line.sku.strip()))
+                if not product and line.product_id in self._gone_products:
+                    # Deleted from the catalog since the order was placed: the order is
+                    # still imported, on the generic product, with the line's name and SKU.
+                    product = self.cart.custom_product_id
                 if not product:
                     why = product_problems.get(line.product_id) or self.env._("no Odoo product has SKU %s", line.sku or "-")
                     raise UserError(self.env._("Order %(id)s, line %(line)s: item %(sku)s could not be matched "
@@ -505,6 +518,8 @@ class OrderImporter:
             total = line.total_inc_tax if inclusive else line.total_ex_tax
             tax = self._tax_for(total, line.total_tax, inclusive, rate_hint)
             name = line.name or product.display_name
+            if product == self.cart.custom_product_id and line.sku and line.sku not in name:
+                name = f"[{line.sku}] {name}"
             options = ", ".join(f"{o.name}: {o.value}" for o in line.product_options if o.name)
             if options and options not in name:
                 name = f"{name} ({options})"

@@ -7,6 +7,9 @@ SKIPPED = "skipped"
 ALREADY = "already_imported"
 FAILED = "failed"
 
+# Flag of an item outcome: the store has no such product (any more).
+NOT_IN_STORE = "not_in_store"
+
 
 @dataclass
 class Outcome:

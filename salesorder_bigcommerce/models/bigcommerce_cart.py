@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..importers.item_importer import ItemImporter
 from ..importers.order_importer import OrderImporter
-from ..importers.results import CREATED, FAILED, SKIPPED, ImportReport, Outcome
+from ..importers.results import CREATED, FAILED, NOT_IN_STORE, SKIPPED, ImportReport, Outcome
 from ..services.client import BigCommerceClient
 from ..services.errors import BigCommerceError
 from ..services.parsing import parse_api_key, parse_api_path
@@ -261,7 +261,8 @@ class BigCommerceCart(models.Model):
         seen = {o.bigcommerce_id for o in report.outcomes}
         for missing in (pid for pid in dict.fromkeys(product_ids) if pid not in seen):
             report.add(Outcome(missing, str(missing), SKIPPED,
-                               _("Product %(id)s was not found in the store.", id=missing)))
+                               _("Product %(id)s was not found in the store.", id=missing),
+                               flags=[NOT_IN_STORE]))
         return report
 
     def import_items(self, product_ids):
