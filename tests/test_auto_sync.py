@@ -476,3 +476,21 @@ class TestStatusesAdded(BigCommerceCase):
         self.cart.sync_cursor = "2026-03-01 00:00:00"
         self.cart.import_status_ids = awaiting
         self.assertTrue(self.cart.sync_cursor)
+
+
+class TestRateLimitOnItems(SyncCase):
+
+    def test_rate_limit_while_importing_items_stops_the_pass_without_failing_orders(self):
+        orders = [self.add_order() for _i in range(2)]   # their Mug is not in Odoo yet
+        self.server.inject(429, count=10, headers={"X-Rate-Limit-Time-Reset-Ms": "120000"},
+                           path_contains="/catalog/")
+        log = self.sync()
+        self.assertEqual(log.state, "stopped")
+        self.assertIn("rate limit", log.message)
+        self.assertEqual(self.counts(log), (0, 0, 0))
+        self.assertFalse(self.cart.sync_failure_ids)     # no order blamed for the wait
+        self.assertFalse(self.imported_ids())
+        self.server.clear_injections()
+        log = self.sync()
+        self.assertEqual((log.state, log.orders_imported), ("done", 2))
+        self.assertImportedOnce(orders)

@@ -436,3 +436,35 @@ class TestCatalogDrift(OrderImportCase):
         self.server.store.orders[order["id"]]["billing_address"]["country_iso2"] = ""
         invoice = self.cart.import_orders([order["id"]])
         self.assertEqual(invoice.partner_id.country_id.code, "DE")
+
+
+class TestTotalsCheck(OrderImportCase):
+
+    def tamper(self, order, **deltas):
+        stored = self.server.store.orders[order["id"]]
+        for key, delta in deltas.items():
+            stored[key] = f"{D(stored[key]) + delta:.4f}"
+        return stored
+
+    def test_a_cent_of_difference_is_resolved_with_visible_lines(self):
+        order = self.add_order(lines=[factory.line(self.mug, 3)], tax_rate=D("0.2"))
+        # The store rounded its tax one cent higher than Odoo would.
+        stored = self.tamper(order, total_tax=D("0.01"), total_inc_tax=D("0.01"))
+        invoice = self.cart.import_orders([order["id"]])
+        self.assertTotalsEqual(invoice, stored)
+        self.assertIn("rounding", invoice.bigcommerce_check)
+        rounding = invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.cart.rounding_product_id)
+        self.assertTrue(rounding)
+
+    def test_totals_that_cannot_match_are_imported_and_flagged(self):
+        order = self.add_order(lines=[factory.line(self.mug, 1)], tax_rate=D("0.2"))
+        self.tamper(order, total_ex_tax=D("5"), total_inc_tax=D("5"))
+        report = self.cart._import_orders([order["id"]])
+        outcome = report.outcomes[0]
+        self.assertEqual(outcome.status, "created")
+        self.assertIn("differ", outcome.reason)
+        invoice = outcome.records
+        self.assertTrue(invoice.bigcommerce_total_mismatch)
+        self.assertIn("differ", invoice.bigcommerce_check)
+        self.assertFalse(invoice.invoice_line_ids.filtered(
+            lambda l: l.product_id == self.cart.rounding_product_id))

@@ -18,6 +18,7 @@ import psycopg2
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
+from ..exceptions import BigCommerceUserError
 from ..services.errors import BigCommerceError
 from .results import ALREADY, CREATED, FAILED, NOT_IN_STORE, ImportReport, Outcome
 
@@ -450,10 +451,12 @@ class OrderImporter:
         if unknown:
             try:
                 report = self.cart._import_items(unknown)
-            except UserError as error:
+            except BigCommerceUserError as error:
+                if error.bigcommerce_error.kind == "rate_limited":
+                    raise   # a wait, not a fault of these orders: the caller stops and resumes
                 # The catalog could not be read: the orders needing these items fail
                 # (and are tried again later); the others still import.
-                problems = dict.fromkeys(unknown, str(error.args[0] if error.args else error))
+                problems = dict.fromkeys(unknown, str(error.args[0]))
                 return found, problems
             for outcome in report.outcomes:
                 if NOT_IN_STORE in outcome.flags:
@@ -787,12 +790,14 @@ class OrderImporter:
         """Make the document's totals equal the store's, or say why they don't.
 
         Returns (check text, mismatch flag)."""
-        target = (order.total_ex_tax, order.total_tax, order.total_inc_tax)
+        # BigCommerce sends 4 decimals; the document holds the currency's.
+        cent = Decimal(str(currency.rounding))
+        target = tuple(amount.quantize(cent, ROUND_HALF_UP)
+                       for amount in (order.total_ex_tax, order.total_tax, order.total_inc_tax))
         got = self._amounts(document, currency)
         if got == target:
             return self.env._("Totals equal BigCommerce's."), False
-        step = Decimal(str(currency.rounding))
-        tolerance = step * max(3, len(lines))
+        tolerance = cent * max(3, len(lines))
         d_untaxed, d_tax = target[0] - got[0], target[1] - got[1]
         first_untaxed, first_tax = d_untaxed, d_tax
         if abs(d_untaxed) > tolerance or abs(d_tax) > tolerance:
@@ -800,7 +805,7 @@ class OrderImporter:
         adjustments = []
         tax = self._main_tax(lines)
         if d_tax and tax:
-            pair = self._tax_adjustment(d_tax, tax, step)
+            pair = self._tax_adjustment(d_tax, tax, cent)
             if pair:
                 adjustments.extend(pair)
         self._add_lines(document, adjustments)

@@ -3,6 +3,7 @@ from datetime import datetime, time
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..exceptions import BigCommerceUserError
 from ..importers.item_importer import ItemImporter
 from ..importers.order_importer import OrderImporter
 from ..importers.results import CREATED, FAILED, NOT_IN_STORE, SKIPPED, ImportReport, Outcome
@@ -248,7 +249,7 @@ class BigCommerceCart(models.Model):
                 ids=product_ids, keyword=keyword or None,
                 on_payload_error=lambda error, raw: errors.append((error, raw))))
         except BigCommerceError as error:
-            raise UserError(_("BigCommerce: %(error)s", error=error)) from None
+            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
         return products, errors
 
     def _import_items(self, product_ids):
@@ -323,7 +324,7 @@ class BigCommerceCart(models.Model):
                     status_id=status.bigcommerce_id, min_date_created=start, max_date_created=end,
                     with_lines=False, on_payload_error=lambda error, raw: errors.append((error, raw))))
         except BigCommerceError as error:
-            raise UserError(_("BigCommerce: %(error)s", error=error)) from None
+            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
         return sorted(orders, key=lambda o: o.id, reverse=True), errors
 
     def _import_orders(self, order_ids, orders=None):
@@ -339,7 +340,7 @@ class BigCommerceCart(models.Model):
                 orders = self._get_client().get_orders(
                     wanted, on_payload_error=lambda error, raw: errors.append((error, raw)))
             except BigCommerceError as error:
-                raise UserError(_("BigCommerce: %(error)s", error=error)) from None
+                raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
         report = ImportReport()
         allowed = set(self.import_status_ids.mapped("bigcommerce_id"))
         importable = []

@@ -453,7 +453,7 @@ class BigCommerceCart(models.Model):
     def _sync_stop_for(self, error, totals):
         """The _StopPass for an error of the store: a long rate-limit wait stops the pass
         (the next one resumes), anything else fails it."""
-        cause = error if isinstance(error, BigCommerceError) else error.__context__
+        cause = error if isinstance(error, BigCommerceError) else getattr(error, "bigcommerce_error", None)
         if isinstance(cause, BigCommerceError) and cause.kind == "rate_limited":
             return _StopPass("stopped", _(
                 "BigCommerce rate limit reached (retry in %(wait)s s): stopped after %(summary)s "
