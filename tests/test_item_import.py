@@ -195,3 +195,20 @@ class TestItemScreen(ItemImportCase):
         self.assertEqual(len(imported), 300)
         # id:in in chunks of 250: 2 requests for 300 products.
         self.assertEqual(len(self.server.requests), 2)
+
+
+class TestLinkToExistingVariant(ItemImportCase):
+
+    def test_simple_item_matching_one_variant_leaves_its_siblings_alone(self):
+        size = self.env["product.attribute"].create({"name": "Cup size", "value_ids": [
+            (0, 0, {"name": "Small"}), (0, 0, {"name": "Large"})]})
+        template = self.env["product.template"].create({
+            "name": "Cup", "list_price": 5.0,
+            "attribute_line_ids": [(0, 0, {"attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})]})
+        small, large = template.product_variant_ids
+        small.default_code = "CUP-S"
+        cup = self.add(name="Small cup", sku="CUP-S", price=Decimal("6.50"))
+        product = self.cart.import_items([cup["id"]])
+        self.assertEqual(product, small)
+        self.assertEqual(small.lst_price, 6.5)
+        self.assertEqual((large.lst_price, template.name, template.list_price), (5.0, "Cup", 5.0))

@@ -135,8 +135,12 @@ class ItemImporter:
         record = binding.product_id or self._find_by_sku(sku)
         created = not record
         if record:
-            record.product_tmpl_id.write(dict(self._template_values(product), list_price=float(price)))
-            record.write({"default_code": sku, "bigcommerce_price_extra": 0.0})
+            if self._is_single(record):
+                record.product_tmpl_id.write(self._template_values(product))
+            # A variant of an Odoo product with several variants keeps its template's
+            # name and price: only its own price is made to match.
+            record.write({"default_code": sku})
+            self._set_variant_price(record, price)
         else:
             template = self.Template.create(
                 dict(self._new_template_values(product), default_code=sku, list_price=float(price)))
@@ -239,9 +243,15 @@ class ItemImporter:
                 return record
         return self.Product.browse()
 
+    @staticmethod
+    def _is_single(record):
+        """Whether the product is its template's only variant."""
+        template = record.product_tmpl_id
+        return len(template.product_variant_ids) <= 1 and not template.attribute_line_ids
+
     def _set_variant_price(self, record, price):
         """Make the variant's sales price equal BigCommerce's `price`."""
-        if len(record.product_tmpl_id.product_variant_ids) <= 1 and not record.product_tmpl_id.attribute_line_ids:
+        if self._is_single(record):
             record.product_tmpl_id.list_price = float(price)
             record.bigcommerce_price_extra = 0.0
             return
