@@ -47,6 +47,16 @@ class BigCommerceCase(TransactionCase):
         self.server.clear_injections()
         self.server.reset_requests()
 
+    def set_up_currency(self, code, rate=1.1):
+        """Activate a currency and give it a rate for the company, as a merchant would."""
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)])
+        currency.active = True
+        if not currency.rate_ids.filtered(lambda r: r.company_id in (self.env.company, False)):
+            self.env["res.currency.rate"].create({
+                "currency_id": currency.id, "rate": rate, "name": "2020-01-01",
+                "company_id": self.env.company.id})
+        return currency
+
     @classmethod
     def make_user(cls, login, groups):
         return new_test_user(cls.env, login=login, groups=groups)

@@ -188,10 +188,29 @@ class TestMoney(OrderImportCase):
 
     def test_other_currency(self):
         self.cart.import_orders_as = "sale_order"
+        self.set_up_currency("EUR")
         order, so = self.check(lines=[factory.line(self.mug, 2)], currency="EUR", tax_rate=D("0.21"),
                                billing=factory.address(country_iso2="NL", email="nl@example.com"))
         self.assertEqual(so.currency_id.name, "EUR")
         self.assertEqual(so.pricelist_id.currency_id.name, "EUR")
+
+    def test_inactive_currency_fails_naming_it_then_imports_once_set_up(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = False
+        order = self.add_order(lines=[factory.line(self.mug, 1)], currency="EUR", tax_rate=D("0.21"),
+                               billing=factory.address(country_iso2="NL", email="nl@example.com"))
+        outcome = self.cart._import_orders([order["id"]]).outcomes[0]
+        self.assertEqual(outcome.status, "failed")
+        self.assertIn("EUR is not active", outcome.reason)
+        self.assertFalse(eur.active, "never activated behind the merchant's back")
+        eur.active = True
+        outcome = self.cart._import_orders([order["id"]]).outcomes[0]
+        self.assertEqual(outcome.status, "failed")
+        self.assertIn("EUR has no exchange rate", outcome.reason)
+        self.set_up_currency("EUR")
+        outcome = self.cart._import_orders([order["id"]]).outcomes[0]
+        self.assertEqual(outcome.status, "created")
+        self.assertEqual(outcome.records.currency_id, eur)
 
     def test_custom_line(self):
         order, invoice = self.check(lines=[

@@ -1,0 +1,199 @@
+"""An order's lines -> the lines of its Odoo document: products, names, taxes.
+
+The amounts and rates come from order_maths.plan_order; here they meet Odoo:
+catalog lines find their product by the cart's item links (product, variant),
+then by SKU, importing unknown items on the way (one catalog request per 250
+items); the charges and discounts use the cart's service products; each rate
+becomes the cart's mapped tax (taxes.TaxResolver).
+
+A line whose item cannot be a product (deleted from the store, refused by the
+item import: e.g. a SKU used twice in the store) lands on the cart's *Custom
+Item* product with the line's name and SKU, and the order still imports, noted.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from odoo.exceptions import UserError
+
+from ..exceptions import BigCommerceUserError
+from . import order_maths
+from .results import NOT_IN_STORE
+
+
+@dataclass
+class DocumentLine:
+    """One line of the document to make, before it is an ORM value."""
+    product: object            # product.product
+    name: str
+    quantity: Decimal
+    price_unit: Decimal
+    tax: object                # account.tax (possibly empty)
+
+
+class LineBuilder:
+    """Builds the DocumentLines of one cart's orders; caches products per page."""
+
+    def __init__(self, cart, taxes):
+        self.cart = cart
+        self.env = cart.env
+        self.company = cart.company_id
+        self.taxes = taxes                  # taxes.TaxResolver
+        self.products = {}                  # (product_id, variant_id, sku) -> product.product
+        self.problems = {}                  # BigCommerce product id -> why it is not a product
+        self._gone_products = set()         # catalog product ids the store no longer has
+        self._unreadable = {}               # product id -> why the catalog could not be read
+        precision = self.env["decimal.precision"].precision_get("Product Price")
+        self.price_step = Decimal(1).scaleb(-precision)
+
+    def prepare_page(self, orders):
+        """Find (or import) the products of every catalog line of a page of orders."""
+        self._unreadable = {}
+        self.products, self.problems = self.resolve_products(orders)
+
+    # ------------------------------------------------------------------
+    # Products
+    # ------------------------------------------------------------------
+
+    def resolve_products(self, orders):
+        """Odoo products for every catalog line of `orders`, importing unknown
+        items on the way (one catalog request per 250 items, not one per line).
+
+        Returns ({(product_id, variant_id, sku): product.product}, {product_id: why not})."""
+        keys = {(line.product_id, line.variant_id, line.sku.strip())
+                for order in orders for line in order.lines if not line.is_custom}
+        if not keys:
+            return {}, {}
+        found = self._match_products(keys)
+        unknown = sorted({pid for key in keys if key not in found for pid in [key[0]]})
+        problems = {}
+        if unknown:
+            try:
+                report = self.cart._import_items(unknown)
+            except BigCommerceUserError as error:
+                if error.bigcommerce_error.kind == "rate_limited":
+                    raise   # a wait, not a fault of these orders: the caller stops and resumes
+                # The catalog could not be read: the orders needing these items fail
+                # (and are tried again later); the others still import.
+                self._unreadable = dict.fromkeys(unknown, str(error.args[0]))
+                return found, {}
+            for outcome in report.outcomes:
+                if NOT_IN_STORE in outcome.flags:
+                    self._gone_products.add(outcome.bigcommerce_id)
+                elif not outcome.ok:
+                    problems[outcome.bigcommerce_id] = outcome.reason
+            found.update(self._match_products({k for k in keys if k not in found}))
+        return found, problems
+
+    def _match_products(self, keys):
+        """Match by the cart's links (product, variant), then by SKU."""
+        found = {}
+        bindings = self.env["bigcommerce.product.binding"].search([
+            ("cart_id", "=", self.cart.id),
+            ("bigcommerce_product_id", "in", list({k[0] for k in keys}))])
+        by_variant = {(b.bigcommerce_product_id, b.bigcommerce_variant_id): b.product_id for b in bindings}
+        by_product = {}
+        for b in bindings:
+            by_product.setdefault(b.bigcommerce_product_id, self.env["product.product"])
+            by_product[b.bigcommerce_product_id] |= b.product_id
+        skus = {k[2] for k in keys if k[2]}
+        by_sku = {}
+        if skus:
+            for product in self.env["product.product"].search([
+                    ("default_code", "in", list(skus)), ("company_id", "in", [False, self.company.id])]):
+                by_sku.setdefault(product.default_code, []).append(product)
+        for key in keys:
+            product_id, variant_id, sku = key
+            match = by_variant.get((product_id, variant_id))
+            if not match and sku and len(by_sku.get(sku, [])) == 1:
+                match = by_sku[sku][0]
+            if not match and len(by_product.get(product_id, [])) == 1:
+                match = by_product[product_id]
+            if match:
+                found[key] = match
+        return found
+
+    def _product(self, line, notes):
+        """The product of an order line; the cart's Custom Item (noted) when it has none."""
+        generic = self.cart.custom_product_id
+        if line.is_custom:
+            return generic
+        product = self.products.get((line.product_id, line.variant_id, line.sku.strip()))
+        if product:
+            return product
+        if line.product_id in self._unreadable:
+            # A passing fault: the order fails now and is tried again later.
+            raise UserError(self.env._("Order line %(line)s: item %(item)s could not be read from the store: %(why)s",
+                                       line=line.name, item=line.sku or line.product_id,
+                                       why=self._unreadable[line.product_id]))
+        if line.product_id in self._gone_products:
+            why = self.env._("no longer in the store's catalog")
+        else:
+            why = self.problems.get(line.product_id) or self.env._("no Odoo product has SKU %s", line.sku or "-")
+        notes.append(self.env._("Line %(line)s (item %(item)s) is on %(generic)s: %(why)s",
+                                line=line.name, item=line.sku or line.product_id,
+                                generic=generic.display_name, why=why))
+        return generic
+
+    # ------------------------------------------------------------------
+    # Lines
+    # ------------------------------------------------------------------
+
+    def document_lines(self, order, currency):
+        """(DocumentLines of the order's document, notes on lines that need a look)."""
+        inclusive = order.is_tax_inclusive
+        step = Decimal(str(currency.rounding))
+        plan = order_maths.plan_order(order, self.taxes.known_rates(inclusive),
+                                      price_step=self.price_step, step=step)
+        notes, lines = [], []
+        products = {}
+        for planned in plan.lines:
+            tax = self.taxes.tax(planned.rate, inclusive) if planned.rate else self.env["account.tax"]
+            product, name = self._product_and_name(order, planned, products, notes, currency)
+            lines.append(DocumentLine(product, name, planned.quantity, planned.price_unit, tax))
+        return lines, notes
+
+    def _product_and_name(self, order, planned, products, notes, currency):
+        cart = self.cart
+        kind, source = planned.kind, planned.source
+        if kind == order_maths.ITEM:
+            if id(source) not in products:
+                products[id(source)] = self._product(source, notes)
+            product = products[id(source)]
+            return product, self._item_name(source, product, planned.discounts, currency)
+        if kind == order_maths.DISCOUNT:
+            return cart.discount_product_id, self._discount_label(planned.discounts, source)
+        if kind == order_maths.SHIPPING:
+            return cart.shipping_product_id, self._shipping_label(order)
+        if kind == order_maths.HANDLING:
+            return cart.handling_product_id, self.env._("Handling")
+        if kind == order_maths.WRAPPING:
+            return cart.wrapping_product_id, self.env._("Gift Wrapping")
+        if kind == order_maths.FEE:
+            return cart.handling_product_id, source.name or self.env._("Fee")
+        return cart.discount_product_id, self.env._("Discount")
+
+    def _item_name(self, line, product, discounts, currency):
+        name = line.name or product.display_name
+        if product == self.cart.custom_product_id and line.sku and line.sku not in name:
+            name = f"[{line.sku}] {name}"
+        options = ", ".join(f"{o.name}: {o.value}" for o in line.product_options if o.name)
+        if options and options not in name:
+            name = f"{name} ({options})"
+        if discounts:
+            # The discount is in the price (BigCommerce taxes the discounted amount): say so.
+            name = self.env._("%(name)s, after %(discounts)s", name=name, discounts=", ".join(
+                f"{self._discount_label((d,), line)} -{currency.format(float(d.amount))}" for d in discounts))
+        return name
+
+    def _discount_label(self, discounts, line):
+        labels = []
+        for discount in discounts:
+            label = (self.env._("Coupon %s", discount.code) if discount.code
+                     else discount.name or self.env._("Discount"))
+            if label not in labels:
+                labels.append(label)
+        return ", ".join(labels) or self.env._("Discount")
+
+    def _shipping_label(self, order):
+        methods = sorted({c.shipping_method for c in order.shipping_consignments if c.shipping_method})
+        return self.env._("Shipping: %s", ", ".join(methods)) if methods else self.env._("Shipping")
