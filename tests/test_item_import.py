@@ -119,31 +119,28 @@ class TestBadItems(ItemImportCase):
     def test_bad_items_are_skipped_with_reasons_others_import(self):
         good = self.add(name="Good", sku="GOOD", price=Decimal("5"))
         no_sku = self.add(name="No SKU", sku="", price=Decimal("5"))
-        variant_no_sku = self.add(name="Half", sku="HALF", variants=[
-            factory.variant("HALF-S", options={"Size": "S"}),
-            factory.variant("", options={"Size": "M"})])
         twin_a = self.add(name="Twin A", sku="TWIN", price=Decimal("5"))
         twin_b = self.add(name="Twin B", sku="TWIN", price=Decimal("6"))
         bad_price = self.add(name="Bad price", sku="BADPRICE")
         self.server.store.products[bad_price["id"]]["price"] = "twelve"
-        ids = [good["id"], no_sku["id"], variant_no_sku["id"], twin_a["id"], twin_b["id"], bad_price["id"]]
+        ids = [good["id"], no_sku["id"], twin_a["id"], twin_b["id"], bad_price["id"]]
 
         report = self.cart._import_items(ids)
 
-        self.assertEqual(self.outcome(report, good).status, "created")
-        reasons = {p["name"]: self.outcome(report, p) for p in
-                   (no_sku, variant_no_sku, twin_a, twin_b, bad_price)}
+        # SKUs are optional in BigCommerce: an item without one is no bad item.
+        self.assertEqual({self.outcome(report, p).status for p in (good, no_sku)}, {"created"})
+        reasons = {p["name"]: self.outcome(report, p) for p in (twin_a, twin_b, bad_price)}
         for name, outcome in reasons.items():
             self.assertEqual(outcome.status, "skipped", name)
-        self.assertIn("no SKU", reasons["No SKU"].reason)
-        self.assertIn("Size: M", reasons["Half"].reason)
         self.assertIn("TWIN", reasons["Twin A"].reason)
         self.assertIn("more than once", reasons["Twin B"].reason)
         self.assertIn("price", reasons["Bad price"].reason)
         self.assertIn("twelve", reasons["Bad price"].reason)
         # Nothing of the skipped items was left behind.
         self.assertFalse(self.env["product.product"].search(
-            [("default_code", "in", ["HALF-S", "TWIN", "BADPRICE"])]))
+            [("default_code", "in", ["TWIN", "BADPRICE"])]))
+        self.assertFalse(self.cart.product_binding_ids.filtered(
+            lambda b: b.bigcommerce_product_id in (twin_a["id"], twin_b["id"], bad_price["id"])))
 
     def test_unknown_product_id_is_reported(self):
         report = self.cart._import_items([424242])
@@ -212,3 +209,136 @@ class TestLinkToExistingVariant(ItemImportCase):
         self.assertEqual(product, small)
         self.assertEqual(small.lst_price, 6.5)
         self.assertEqual((large.lst_price, template.name, template.list_price), (5.0, "Cup", 5.0))
+
+
+class TestItemsWithoutSku(ItemImportCase):
+    """SKUs are optional in BigCommerce: such items import, linked by their ids."""
+
+    def add_without_sku(self, product, variant_skus=()):
+        """Store `product` (a factory dict) with its SKU blanked, and the SKU of its
+        variants whose SKU is in `variant_skus` (all variants of a simple product)."""
+        product["sku"] = ""
+        for variant in product["variants"]:
+            if not variant["option_values"] or variant["sku"] in variant_skus:
+                variant["sku"] = ""
+        return self.server.store.add_product(product)
+
+    def bindings(self, product):
+        return self.cart.product_binding_ids.filtered(lambda b: b.bigcommerce_product_id == product["id"])
+
+    def test_product_without_sku_imports_and_reimports_onto_the_same_product(self):
+        card = self.add_without_sku(factory.product(name="Gift wrap", price=Decimal("4.50")))
+        product = self.cart.import_items([card["id"]])
+        self.assertEqual((len(product), product.name, product.default_code, product.lst_price),
+                         (1, "Gift wrap", False, 4.5))
+        binding = self.bindings(card)
+        self.assertEqual((binding.product_id, binding.bigcommerce_variant_id, binding.sku),
+                         (product, card["variants"][0]["id"], False))
+
+        self.server.store.update_product(card["id"], name="Gift wrap (roll)", price=5.25)
+        again = self.cart.import_items([card["id"]])
+        self.assertEqual(again, product)
+        self.assertEqual((again.name, again.default_code, again.lst_price), ("Gift wrap (roll)", False, 5.25))
+        self.assertEqual(self.bindings(card), binding)
+        self.assertEqual(self.env["product.template"].search_count([("name", "like", "Gift wrap")]), 1)
+
+    def test_variant_without_sku(self):
+        scarf = self.add_without_sku(factory.product(name="Scarf", sku="SC", price=Decimal("15.00"), variants=[
+            factory.variant("SC-RED", options={"Color": "Red"}),
+            factory.variant("SC-GREEN", price=Decimal("17.00"), options={"Color": "Green"}),
+        ]), variant_skus=("SC-GREEN",))
+        products = self.cart.import_items([scarf["id"]])
+        self.assertEqual(len(products), 2)
+        self.assertEqual(len(products.product_tmpl_id), 1)
+        red, green = (products.filtered(lambda p, c=c: p.product_template_attribute_value_ids.name == c)
+                      for c in ("Red", "Green"))
+        self.assertEqual((red.default_code, red.lst_price), ("SC-RED", 15.0))
+        self.assertEqual((green.default_code, green.lst_price), (False, 17.0))
+        green_id = scarf["variants"][1]["id"]
+        green_binding = self.bindings(scarf).filtered(lambda b: b.bigcommerce_variant_id == green_id)
+        self.assertEqual((green_binding.product_id, green_binding.sku), (green, False))
+
+        self.server.store.products[scarf["id"]]["variants"][1]["price"] = 18.5
+        again = self.cart.import_items([scarf["id"]])
+        self.assertEqual(again, products)
+        self.assertEqual(green.lst_price, 18.5)
+        self.assertEqual(len(self.bindings(scarf)), 2)
+        self.assertEqual(len(products.product_tmpl_id.with_context(active_test=False).product_variant_ids), 2)
+
+    def test_items_without_sku_are_never_matched_by_sku(self):
+        # An Odoo product without Internal Reference is no match for an item without SKU.
+        loose = self.env["product.product"].create({"name": "Loose item", "list_price": 1.0})
+        first = self.add_without_sku(factory.product(name="Sticker", price=Decimal("1.00")))
+        second = self.add_without_sku(factory.product(name="Badge", price=Decimal("2.00")))
+        mug = self.add(name="Mug", sku="MUG-9", price=Decimal("9.00"))
+        report = self.cart._import_items([first["id"], second["id"], mug["id"]])
+        self.assertEqual([o.status for o in report.outcomes], ["created"] * 3)
+        sticker, badge, odoo_mug = (self.outcome(report, p).records for p in (first, second, mug))
+        self.assertEqual(len(sticker | badge | odoo_mug | loose), 4)
+        self.assertEqual((sticker.default_code, badge.default_code, odoo_mug.default_code), (False, False, "MUG-9"))
+        self.assertEqual((sticker.lst_price, badge.lst_price, odoo_mug.lst_price), (1.0, 2.0, 9.0))
+        self.assertEqual((loose.name, loose.lst_price), ("Loose item", 1.0))
+        # Again, together: each finds its own product.
+        again = self.cart.import_items([first["id"], second["id"], mug["id"]])
+        self.assertEqual(again, sticker | badge | odoo_mug)
+        self.assertEqual(len(self.cart.product_binding_ids), 3)
+
+    def test_duplicate_sku_still_refused_and_blank_skus_are_no_duplicates(self):
+        twin_a = self.add(name="Twin A", sku="TWIN", price=Decimal("5"))
+        twin_b = self.add(name="Twin B", sku="TWIN", price=Decimal("6"))
+        # Two variants of one product sharing an SKU; two others without SKU.
+        cap = self.add_without_sku(factory.product(name="Cap", sku="CAP", variants=[
+            factory.variant("CAP-X", options={"Size": "S"}),
+            factory.variant("CAP-X", options={"Size": "M"})]))
+        hat = self.add_without_sku(factory.product(name="Hat", sku="HAT", variants=[
+            factory.variant("HAT-S", options={"Size": "S"}),
+            factory.variant("HAT-M", options={"Size": "M"})]), variant_skus=("HAT-S", "HAT-M"))
+        report = self.cart._import_items([twin_a["id"], twin_b["id"], cap["id"], hat["id"]])
+        for item in (twin_a, twin_b, cap):
+            outcome = self.outcome(report, item)
+            self.assertEqual(outcome.status, "skipped", item["name"])
+            self.assertIn("more than once", outcome.reason)
+        self.assertIn("TWIN", self.outcome(report, twin_a).reason)
+        self.assertIn("CAP-X", self.outcome(report, cap).reason)
+        hats = self.outcome(report, hat)
+        self.assertEqual((hats.status, len(hats.records)), ("created", 2))
+        self.assertEqual(hats.records.mapped("default_code"), [False, False])
+        # An SKU already linked to another BigCommerce item counts as a duplicate too.
+        self.cart.import_items([self.add(name="Bowl", sku="BOWL", price=Decimal("3"))["id"]])
+        other = self.add(name="Other bowl", sku="BOWL", price=Decimal("4"))
+        outcome = self.cart._import_items([other["id"]]).outcomes[0]
+        self.assertEqual(outcome.status, "skipped")
+        self.assertIn("more than once", outcome.reason)
+
+    def test_sku_taken_off_one_item_and_given_to_another(self):
+        old = self.add(name="Old lamp", sku="LAMP", price=Decimal("10.00"))
+        old_product = self.cart.import_items([old["id"]])
+        stored = self.server.store.products[old["id"]]
+        stored["sku"] = stored["variants"][0]["sku"] = ""
+        self.server.store.update_product(old["id"])
+        new = self.add(name="New lamp", sku="LAMP", price=Decimal("12.00"))
+        # The old item's link still says LAMP, but the store says it has no SKU now.
+        report = self.cart._import_items([old["id"], new["id"]])
+        self.assertEqual([self.outcome(report, p).status for p in (old, new)], ["updated", "created"])
+        new_product = self.outcome(report, new).records
+        self.assertEqual(self.outcome(report, old).records, old_product)
+        self.assertNotEqual(new_product, old_product)
+        self.assertEqual((old_product.default_code, new_product.default_code), (False, "LAMP"))
+        self.assertEqual(self.bindings(old).sku, False)
+        self.assertEqual(self.bindings(new).sku, "LAMP")
+
+    def test_order_for_an_item_without_sku_uses_its_product(self):
+        self.cart.import_status_ids = self.env["bigcommerce.order.status"].search([("bigcommerce_id", "=", 11)])
+        self.cart.import_orders_as = "sale_order"
+        known = self.add_without_sku(factory.product(name="Known", price=Decimal("3.00")))
+        unknown = self.add_without_sku(factory.product(name="Unknown", price=Decimal("4.00")))
+        known_product = self.cart.import_items([known["id"]])
+        order = self.server.store.add_order(factory.order(lines=[
+            factory.line(known, 2), factory.line(unknown, 1)]))
+        sale = self.cart.import_orders([order["id"]])
+        products = {line.product_id.name: line.product_id for line in sale.order_line
+                    if line.product_id.name in ("Known", "Unknown")}
+        self.assertEqual(products["Known"], known_product)
+        # The unknown item was imported on the way, and linked.
+        self.assertEqual(self.bindings(unknown).product_id, products["Unknown"])
+        self.assertEqual(self.env["product.template"].search_count([("name", "in", ["Known", "Unknown"])]), 2)

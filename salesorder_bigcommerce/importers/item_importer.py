@@ -1,10 +1,12 @@
-"""BigCommerce catalog products -> Odoo products (one product.product per SKU)."""
+"""BigCommerce catalog products -> Odoo products (one product.product per variant)."""
 import logging
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
 
 from .results import CREATED, SKIPPED, UPDATED, ImportReport, Outcome
 
@@ -17,6 +19,11 @@ class ItemImporter:
     Each BigCommerce product is imported in its own savepoint: a product that
     cannot be imported is reported as skipped, with its reason, and leaves
     nothing behind, while the others go on.
+
+    A BigCommerce (product, variant) is found again through its link
+    (bigcommerce.product.binding), else through its SKU (Internal Reference);
+    an item without SKU only through its link. Only values that differ are
+    written: re-importing an unchanged item writes nothing.
     """
 
     def __init__(self, cart):
@@ -29,6 +36,7 @@ class ItemImporter:
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
         self._attributes = {}
         self._category = None
+        self._digits = None
 
     # ------------------------------------------------------------------
     # Entry point
@@ -67,7 +75,7 @@ class ItemImporter:
 
     @staticmethod
     def sellable_variants(product):
-        """(variant or None, sku, price) for each SKU the product sells."""
+        """(variant or None, sku, price) for each variant the product sells; sku may be ''."""
         if product.has_options:
             return [(v, v.sku.strip(), product.effective_price(v)) for v in product.variants]
         base = product.variants[0] if product.variants else None
@@ -75,26 +83,30 @@ class ItemImporter:
         return [(base, sku, product.effective_price(base))]
 
     def _duplicate_skus(self, products):
-        """sku -> labels of the BigCommerce products/variants using it, where more than one does."""
+        """sku -> (product id, variant id) of the BigCommerce variants using it, where more
+        than one does. Variants without SKU are no duplicates of each other."""
         users = defaultdict(set)
+        imported = set()
         for product in products:
             for variant, sku, _price in self.sellable_variants(product):
+                key = (product.id, variant.id if variant else 0)
+                imported.add(key)
                 if sku:
-                    users[sku].add((product.id, variant.id if variant else 0))
-        # SKUs already linked in this cart to another BigCommerce variant count too.
+                    users[sku].add(key)
+        # SKUs already linked in this cart to another BigCommerce variant count too; the
+        # links of the variants imported now have the SKU their payload says.
         if users:
             for binding in self.Binding.search([("cart_id", "=", self.cart.id), ("sku", "in", list(users))]):
-                users[binding.sku].add((binding.bigcommerce_product_id, binding.bigcommerce_variant_id))
+                key = (binding.bigcommerce_product_id, binding.bigcommerce_variant_id)
+                if key not in imported:
+                    users[binding.sku].add(key)
         return {sku: keys for sku, keys in users.items() if len(keys) > 1}
 
     def _refusal(self, product, duplicates):
-        """Why `product` cannot be imported, or ''."""
-        for variant, sku, _price in self.sellable_variants(product):
-            where = self.env._("variant %(options)s", options=variant.options_label) \
-                if variant is not None and variant.option_values else self.env._("the product")
-            if not sku:
-                return self.env._("%(where)s has no SKU in BigCommerce; give it one to import it.", where=where)
-            if sku in duplicates:
+        """Why `product` cannot be imported, or ''. A missing SKU is no reason:
+        SKUs are optional in BigCommerce, and such an item is found again by its link."""
+        for _variant, sku, _price in self.sellable_variants(product):
+            if sku and sku in duplicates:
                 others = sorted({str(pid) for pid, _vid in duplicates[sku]})
                 return self.env._("SKU %(sku)s is used more than once in the store (products %(ids)s); "
                          "SKUs must be unique to import.", sku=sku, ids=", ".join(others))
@@ -113,7 +125,7 @@ class ItemImporter:
         return {
             "name": product.name,
             "description_sale": product.description_text or False,
-            "list_price": float(product.price),
+            "list_price": self._cents(product.price),
         }
 
     def _new_template_values(self, product):
@@ -136,14 +148,16 @@ class ItemImporter:
         created = not record
         if record:
             if self._is_single(record):
-                record.product_tmpl_id.write(self._template_values(product))
+                self._write_changed(record.product_tmpl_id,
+                                    dict(self._template_values(product), list_price=self._cents(price)))
             # A variant of an Odoo product with several variants keeps its template's
             # name and price: only its own price is made to match.
-            record.write({"default_code": sku})
+            self._write_changed(record, {"default_code": sku or False})
             self._set_variant_price(record, price)
         else:
             template = self.Template.create(
-                dict(self._new_template_values(product), default_code=sku, list_price=float(price)))
+                dict(self._new_template_values(product), default_code=sku or False,
+                     list_price=self._cents(price)))
             record = template.product_variant_id
         self._bind(binding, product.id, variant_id, record, sku)
         return record, created
@@ -152,31 +166,45 @@ class ItemImporter:
         bindings = self.Binding.search([("cart_id", "=", self.cart.id),
                                         ("bigcommerce_product_id", "=", product.id)])
         by_variant = {b.bigcommerce_variant_id: b for b in bindings}
-        template = bindings.product_id.product_tmpl_id[:1]
-        created = False
-        records = self.Product.browse()
         # Variants already known, or whose SKU an Odoo product already has.
-        pending = []
+        matched, pending = [], []
         for variant, sku, price in self.sellable_variants(product):
             binding = by_variant.get(variant.id, self.Binding.browse())
             record = binding.product_id or self._find_by_sku(sku)
             if record:
-                records |= self._update_variant(record, binding, product, variant, sku, price)
-                template = template or (record.product_tmpl_id
-                                        if record.product_tmpl_id.attribute_line_ids else template)
+                matched.append((record, binding, variant, sku, price))
             else:
                 pending.append((variant, sku, price))
+        template = self._own_template(bindings.product_id.union(*(m[0] for m in matched)))
+        created = False
+        # The template's price first: each variant's extra is what BigCommerce's
+        # price adds to the template's new price, not to its old one.
         if template:
-            template.write(self._template_values(product))
+            self._write_changed(template, self._template_values(product))
+        elif pending:
+            template = self.Template.create(self._new_template_values(product))
+            created = True
+        records = self.Product.browse()
+        for record, binding, variant, sku, price in matched:
+            records |= self._update_variant(record, binding, product, variant, sku, price)
         if pending:
-            if not template:
-                template = self.Template.create(self._new_template_values(product))
-                created = True
             records |= self._create_variants(template, product, pending)
         return records, created
 
+    @staticmethod
+    def _own_template(records):
+        """The Odoo product with variants standing for the BigCommerce product whose
+        variants are `records`: one all of whose variants are among them. A product
+        only one variant of which was matched (by SKU) keeps its name and price, and
+        gets no new variants; nor does a single-variant product."""
+        for template in records.product_tmpl_id:
+            variants = template.with_context(active_test=True).product_variant_ids
+            if template.attribute_line_ids and not variants - records:
+                return template
+        return records.product_tmpl_id.browse()
+
     def _update_variant(self, record, binding, product, variant, sku, price):
-        record.write({"default_code": sku, "active": True})
+        self._write_changed(record, {"default_code": sku or False, "active": True})
         self._set_variant_price(record, price)
         self._bind(binding, product.id, variant.id, record, sku)
         return record
@@ -250,13 +278,47 @@ class ItemImporter:
         return len(template.product_variant_ids) <= 1 and not template.attribute_line_ids
 
     def _set_variant_price(self, record, price):
-        """Make the variant's sales price equal BigCommerce's `price`."""
+        """Make the variant's sales price equal BigCommerce's `price`, against the
+        template's price as it stands: write the template's price first."""
         if self._is_single(record):
-            record.product_tmpl_id.list_price = float(price)
-            record.bigcommerce_price_extra = 0.0
+            self._write_changed(record.product_tmpl_id, {"list_price": self._cents(price)})
+            self._write_changed(record, {"bigcommerce_price_extra": 0.0})
             return
-        attribute_extra = sum(record.product_template_attribute_value_ids.mapped("price_extra"))
-        record.bigcommerce_price_extra = float(price) - record.product_tmpl_id.list_price - attribute_extra
+        # In decimals, so that template price, attribute extras and this extra add up to the cent.
+        explained = self._decimal(record.product_tmpl_id.list_price) + sum(
+            self._decimal(extra) for extra in record.product_template_attribute_value_ids.mapped("price_extra"))
+        self._write_changed(record, {"bigcommerce_price_extra": float(self._decimal(price) - explained)})
+
+    def _price_digits(self):
+        if self._digits is None:
+            self._digits = self.env["decimal.precision"].precision_get("Product Price")
+        return self._digits
+
+    def _decimal(self, amount):
+        """`amount` (Decimal or float) rounded half up to the product price precision."""
+        quantum = Decimal(1).scaleb(-self._price_digits())
+        return Decimal(str(amount)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+    def _cents(self, amount):
+        return float(self._decimal(amount))
+
+    def _write_changed(self, record, values):
+        """Write the `values` that differ from the record's; floats compared at their
+        precision, empty texts alike. Returns whether anything was written."""
+        changed = {}
+        for name, value in values.items():
+            field, current = record._fields[name], record[name]
+            if field.type == "float":
+                digits = field.get_digits(self.env)
+                same = float_compare(current, value, precision_digits=digits[1]) == 0 if digits \
+                    else current == value
+            else:
+                same = (current or False) == (value or False)
+            if not same:
+                changed[name] = value
+        if changed:
+            record.write(changed)
+        return bool(changed)
 
     # ------------------------------------------------------------------
     # Lookups
@@ -268,9 +330,9 @@ class ItemImporter:
                                     ("bigcommerce_variant_id", "=", variant_id)], limit=1)
 
     def _bind(self, binding, product_id, variant_id, record, sku):
-        values = {"product_id": record.id, "sku": sku}
+        values = {"product_id": record.id, "sku": sku or False}
         if binding:
-            if binding.product_id != record or binding.sku != sku:
+            if binding.product_id != record or (binding.sku or "") != sku:
                 binding.write(values)
         else:
             self.Binding.create(dict(values, cart_id=self.cart.id,
@@ -278,7 +340,10 @@ class ItemImporter:
                                      bigcommerce_variant_id=variant_id))
 
     def _find_by_sku(self, sku):
-        """The Odoo product with Internal Reference `sku` in the cart's company (or shared)."""
+        """The Odoo product with Internal Reference `sku` in the cart's company (or shared);
+        none for an empty `sku`: an item without SKU is only found by its link."""
+        if not sku:
+            return self.Product.browse()
         company = self.cart.company_id
         found = self.Product.search([("default_code", "=", sku),
                                      ("company_id", "in", [False, company.id])], order="active desc, id")
