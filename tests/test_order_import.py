@@ -171,16 +171,18 @@ class TestMoney(OrderImportCase):
         self.assertEqual((len(tax), tax.amount, tax.price_include), (1, 19.0, True))
         self.assertTrue(order["is_tax_inclusive_pricing"])
 
-    def test_coupon_and_manual_discount_become_discount_lines(self):
+    def test_coupon_and_manual_discount_are_in_the_line_prices_and_named(self):
+        # BigCommerce taxes each line after its discounts: the lines carry the discounted
+        # amounts (so Odoo's tax is the store's) and name the discounts they took.
         order, invoice = self.check(
             lines=[factory.line(self.mug, 2), factory.line(self.shirt, 1, variant="SHIRT-S")],
             tax_rate=D("0.2"), coupon=factory.coupon(code="SAVE5", amount=D("5.00")),
             discount_amount=D("2.50"), shipping_cost=D("3.00"))
-        discount_lines = invoice.invoice_line_ids.filtered(
-            lambda l: l.product_id == self.cart.discount_product_id)
-        self.assertTrue(discount_lines)
-        self.assertTrue(any("SAVE5" in name for name in discount_lines.mapped("name")))
-        self.assertTrue(all(l.price_subtotal < 0 for l in discount_lines))
+        items = invoice.invoice_line_ids.filtered(lambda l: l.product_id.default_code in ("MUG", "SHIRT-S"))
+        self.assertTrue(all("Coupon SAVE5" in name and "Manual Discount" in name for name in items.mapped("name")))
+        self.assertEqual(sum(items.mapped("price_subtotal")), 45.00 - 5.00 - 2.50)
+        self.assertFalse(invoice.invoice_line_ids.filtered(
+            lambda l: l.product_id in (self.cart.discount_product_id, self.cart.rounding_product_id)))
 
     def test_shipping_coupon(self):
         self.check(lines=[factory.line(self.mug, 1)], tax_rate=D("0.1"), shipping_cost=D("6.00"),
@@ -448,6 +450,22 @@ class TestCatalogDrift(OrderImportCase):
         self.assertTrue(invoice)
         generic = invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.cart.custom_product_id)
         self.assertEqual((generic.quantity, generic.name), (2.0, "[MUG] Mug"))
+        self.assertTotalsEqual(invoice, order)
+
+    def test_item_refused_by_the_item_import_lands_on_the_generic_item_noted(self):
+        # Two store products share a SKU: the item import refuses both, the order still imports.
+        old = self.server.store.add_product(factory.product(name="Mug (old)", sku="MUG-X", price=D("9.00")))
+        new = self.server.store.add_product(factory.product(name="Mug (new)", sku="MUG-X", price=D("9.00")))
+        order = self.add_order(lines=[factory.line(old, 1), factory.line(new, 2), factory.line(self.mug, 1)],
+                               tax_rate=D("0.2"))
+        outcome = self.cart._import_orders([order["id"]]).outcomes[0]
+        self.assertEqual(outcome.status, "created", outcome.reason)
+        invoice = outcome.records
+        generic = invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.cart.custom_product_id)
+        self.assertEqual(generic.mapped("name"), ["[MUG-X] Mug (old)", "[MUG-X] Mug (new)"])
+        self.assertIn("MUG-X", invoice.bigcommerce_check)
+        self.assertIn("more than once", invoice.bigcommerce_check)
+        self.assertIn("MUG-X", outcome.reason)
         self.assertTotalsEqual(invoice, order)
 
     def test_country_found_by_name_when_the_code_is_missing(self):

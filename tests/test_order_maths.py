@@ -161,3 +161,15 @@ def test_a_difference_the_order_does_not_declare_is_not_explained_away():
     o = order([line(1, "100.00", "20.00")], total_ex="90.00", total_tax="20.00")
     plan = m.plan_order(o)
     assert [l.kind for l in plan.lines] == [m.ITEM]
+
+
+def test_half_cent_of_a_tax_included_line_is_settled_by_one_pair_per_rate():
+    # 9.93 at 20 % included: untaxed 8.275. The store rounds the untaxed part (8.28,
+    # tax 1.65), Odoo the tax (1.655 -> 1.66). One pair of lines makes Odoo's tax 1.65.
+    assert (m.tax_on(D("9.93"), D("20"), True), m.odoo_tax(D("9.93"), D("20"), True)) == (D("1.65"), D("1.66"))
+    o = order([line(1, "9.93", "1.65", inclusive=True), line(2, "120.00", "20.00", inclusive=True)],
+              total_ex=str(D("129.93") - D("21.65")), total_tax="21.65", inclusive=True)
+    plan = m.plan_order(o)
+    assert odoo_totals(plan, True) == (D("108.28"), D("21.65"))
+    pair = [l for l in plan.lines if l.kind == m.TAX_ROUNDING]
+    assert len(pair) == 2 and pair[0].amount == -pair[1].amount and pair[0].rate == D("20") and pair[1].rate is None

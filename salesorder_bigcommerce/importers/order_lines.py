@@ -160,10 +160,16 @@ class LineBuilder:
                 products[id(source)] = self._product(source, notes)
             product = products[id(source)]
             return product, self._item_name(source, product, planned.discounts, currency)
+        if kind == order_maths.TAX_ROUNDING:
+            return cart.rounding_product_id, self.env._("Tax rounding (BigCommerce)")
         if kind == order_maths.DISCOUNT:
             return cart.discount_product_id, self._discount_label(planned.discounts, source)
         if kind == order_maths.SHIPPING:
-            return cart.shipping_product_id, self._shipping_label(order)
+            label = self._shipping_label(order)
+            if planned.discounts:
+                label = self.env._("%(name)s, after %(discounts)s", name=label, discounts=self._discount_text(
+                    planned.discounts, None, currency))
+            return cart.shipping_product_id, label
         if kind == order_maths.HANDLING:
             return cart.handling_product_id, self.env._("Handling")
         if kind == order_maths.WRAPPING:
@@ -181,9 +187,13 @@ class LineBuilder:
             name = f"{name} ({options})"
         if discounts:
             # The discount is in the price (BigCommerce taxes the discounted amount): say so.
-            name = self.env._("%(name)s, after %(discounts)s", name=name, discounts=", ".join(
-                f"{self._discount_label((d,), line)} -{currency.format(float(d.amount))}" for d in discounts))
+            name = self.env._("%(name)s, after %(discounts)s", name=name,
+                              discounts=self._discount_text(discounts, line, currency))
         return name
+
+    def _discount_text(self, discounts, line, currency):
+        return ", ".join(f"{self._discount_label((d,), line)} -{currency.format(float(d.amount))}"
+                         for d in discounts)
 
     def _discount_label(self, discounts, line):
         labels = []

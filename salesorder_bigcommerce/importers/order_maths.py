@@ -17,13 +17,17 @@ whose amounts and rates give the same per-line tax:
   or known to the cart when it reproduces the tax, else the one with the
   fewest decimals that does;
 * an order-level discount the lines do not show (such as a shipping coupon)
-  is one more line, whose amount and tax come from the order's totals.
+  is one more line, whose amount and tax come from the order's totals;
+* where Odoo and the store round a tax-included line's half cent differently,
+  a pair of *Tax rounding* lines (x taxed, -x untaxed) settles it per rate.
 
 Amounts are in the order's pricing basis: tax excluded, or tax included when
 the store prices with tax (``is_tax_inclusive``).
 """
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from ..services.payloads import AppliedDiscount
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -38,6 +42,7 @@ WRAPPING = "wrapping"
 FEE = "fee"
 DISCOUNT = "discount"            # an item's discount, taxed before it (untaxed line)
 ORDER_DISCOUNT = "order_discount"   # an order-level discount the lines do not show
+TAX_ROUNDING = "tax_rounding"       # a half cent settled the store's way (a pair of lines)
 
 
 def round_to(amount, step=CENT):
@@ -45,10 +50,26 @@ def round_to(amount, step=CENT):
 
 
 def tax_on(amount, rate, inclusive, step=CENT):
-    """The tax on `amount` at `rate` %, rounded as BigCommerce and Odoo round one line."""
+    """The tax on one line's `amount` at `rate` %, as BigCommerce rounds it (the fake
+    store's reading: a tax-included amount's untaxed part is rounded)."""
     if inclusive:
         return amount - round_to(amount / (1 + rate / HUNDRED), step)
     return round_to(amount * rate / HUNDRED, step)
+
+
+def odoo_tax(amount, rate, inclusive, step=CENT):
+    """The tax Odoo computes on one line's `amount` at `rate` %, rounding per line
+    (account.tax._get_tax_details: the tax itself is rounded). Tax excluded it is
+    BigCommerce's; tax included, the two differ by a cent when the untaxed part
+    falls on exactly half a cent."""
+    if inclusive:
+        return round_to(amount * rate / (HUNDRED + rate), step)
+    return round_to(amount * rate / HUNDRED, step)
+
+
+def taxes_of(amount, rate, inclusive, step=CENT):
+    """Both readings of one line's tax (one value where they agree)."""
+    return {tax_on(amount, rate, inclusive, step), odoo_tax(amount, rate, inclusive, step)}
 
 
 def rate_interval(amount, tax, inclusive, step=CENT):
@@ -66,8 +87,8 @@ def rate_interval(amount, tax, inclusive, step=CENT):
 
 
 def reproduces(rate, items, inclusive, step=CENT):
-    """Whether `rate` gives each (amount, tax) of `items`."""
-    return rate > 0 and all(tax_on(a, rate, inclusive, step) == t for a, t in items)
+    """Whether `rate` gives each (amount, tax) of `items`, rounded either way."""
+    return rate > 0 and all(t in taxes_of(a, rate, inclusive, step) for a, t in items)
 
 
 def roundest_rate(items, inclusive, step=CENT):
@@ -105,14 +126,14 @@ def rate_places(rate):
     return max(0, -rate.normalize().as_tuple().exponent)
 
 
-def quantity_split(net, quantity, rate, inclusive, price_step=CENT, step=CENT):
+def quantity_split(net, quantity, rate, inclusive, price_step=CENT, step=CENT, tax=None):
     """[(quantity, unit price)] whose amounts add up to `net` exactly and whose
-    per-line taxes at `rate` add up to the tax of `net` (one line when `net`
-    divides into unit prices of `price_step`)."""
+    per-line taxes at `rate`, as Odoo computes them, add up to `tax` (by default
+    the tax of `net`): one line when `net` divides into unit prices of `price_step`."""
     unit = net / quantity
     if unit == unit.quantize(price_step) or quantity <= 1:
         return [(quantity, unit.quantize(price_step) if quantity > 1 else net)]
-    want = tax_on(net, rate, inclusive, step) if rate else None
+    want = (odoo_tax(net, rate, inclusive, step) if tax is None else tax) if rate else None
     base = unit.quantize(price_step, ROUND_DOWN)
     first = None
     for k in range(0, 200):
@@ -122,7 +143,7 @@ def quantity_split(net, quantity, rate, inclusive, price_step=CENT, step=CENT):
                 continue
             split = [(quantity - 1, price), (Decimal(1), rest)]
             first = first or split
-            if want is None or sum(tax_on(q * p, rate, inclusive, step) for q, p in split) == want:
+            if want is None or sum(odoo_tax(q * p, rate, inclusive, step) for q, p in split) == want:
                 return split
     return first or [(quantity, unit)]
 
@@ -145,16 +166,47 @@ class PlannedLine:
 @dataclass
 class OrderPlan:
     lines: list = field(default_factory=list)
-    rates: list = field(default_factory=list)    # the rates met, most significant first
+    rates: list = field(default_factory=list)    # the rates used, the most explaining first
 
-    def tax(self, inclusive, step=CENT):
-        return sum((tax_on(line.amount, line.rate, inclusive, step)
-                    for line in self.lines if line.rate), Decimal(0))
+    def tax(self, inclusive, step=CENT, rate=None):
+        """The tax Odoo computes on the lines (of `rate` only, if given)."""
+        return sum((odoo_tax(line.amount, line.rate, inclusive, step)
+                    for line in self.lines if line.rate and rate in (None, line.rate)), Decimal(0))
 
 
-def _charges(order):
-    """(kind, source, amount in the basis, tax) of the order's charges."""
+@dataclass
+class TaxedUnit:
+    """An amount BigCommerce taxed on its own: an item, or a charge.
+
+    `total` is before discounts, `net` after; a store taxes `net` (BigCommerce)
+    or, with some tax providers, `total`. The two readings agree without discount."""
+    kind: str
+    source: object
+    total: Decimal
+    net: Decimal
+    tax: Decimal
+    quantity: Decimal = Decimal(1)
+    discounts: tuple = ()          # AppliedDiscounts taken off `total`
+    rate: Decimal | None = None
+    taxed_before: bool = False     # the tax was computed on `total`
+
+    def readings(self):
+        """(amount, taxed before the discount?) this unit's tax may have been computed on."""
+        if self.total == self.net:
+            return [(self.net, False)]
+        return [(self.net, False), (self.total, True)] if self.net else [(self.total, True)]
+
+
+def _units(order):
+    """The TaxedUnits of the order: its items, then its charges."""
     inclusive = order.is_tax_inclusive
+    units = []
+    for line in order.lines:
+        if line.is_bundled and not line.total_inc_tax:
+            continue   # a bundle's items are priced on the bundle's line
+        total = line.total_inc_tax if inclusive else line.total_ex_tax
+        units.append(TaxedUnit(ITEM, line, total, total - line.discount_amount, line.total_tax,
+                               line.quantity, line.applied_discounts))
     charges = [
         (SHIPPING, None, order.shipping_cost_inc_tax if inclusive else order.shipping_cost_ex_tax,
          order.shipping_cost_tax),
@@ -162,22 +214,67 @@ def _charges(order):
          order.handling_cost_tax),
         (WRAPPING, None, order.wrapping_cost_inc_tax if inclusive else order.wrapping_cost_ex_tax,
          order.wrapping_cost_tax),
-    ]
-    charges += [(FEE, fee, fee.cost_inc_tax if inclusive else fee.cost_ex_tax, fee.cost_tax)
-                for fee in order.fees]
-    return [c for c in charges if c[2] or c[3]]
+    ] + [(FEE, fee, fee.cost_inc_tax if inclusive else fee.cost_ex_tax, fee.cost_tax) for fee in order.fees]
+    undeclared = _undeclared_discount(order, units)
+    for kind, source, amount, tax in charges:
+        if not (amount or tax):
+            continue
+        unit = TaxedUnit(kind, source, amount, amount, tax)
+        if kind == SHIPPING and tax and amount > 0 and undeclared > 0:
+            # A shipping coupon may have lowered the taxed shipping: read it both ways.
+            discount = min(undeclared, amount)
+            unit.net = amount - discount
+            unit.discounts = (AppliedDiscount("shipping", discount, "", "", "order"),)
+        units.append(unit)
+    return units
 
 
-def _items(order):
-    """The order lines that make document lines (a bundle's items are priced on the bundle)."""
-    return [line for line in order.lines if not (line.is_bundled and not line.total_inc_tax)]
+def _candidate_rates(units, inclusive, known, step):
+    """Rates worth trying: the known ones, and the roundest rate of each reading
+    and of each pair of readings that one rate could give."""
+    readings = [(u, amount, rate_interval(amount, u.tax, inclusive, step))
+                for u in units for amount, _before in u.readings()]
+    readings = [r for r in readings if r[2] is not None]
+    candidates = list(known)
+    for i, (unit, amount, interval) in enumerate(readings):
+        pairs = [[(amount, unit.tax)]]
+        for other, other_amount, other_interval in readings[i + 1:]:
+            if other is not unit and other_interval[0] <= interval[1] and interval[0] <= other_interval[1]:
+                pairs.append([(amount, unit.tax), (other_amount, other.tax)])
+        for pair in pairs:
+            rate = roundest_rate(pair, inclusive, step)
+            if rate is not None and rate not in candidates:
+                candidates.append(rate)
+    return candidates
 
 
-def item_amounts(line, inclusive):
-    """(amount before discounts, discounts, amount after) of an order line, in the basis."""
-    total = line.total_inc_tax if inclusive else line.total_ex_tax
-    discounts = line.discount_amount
-    return total, discounts, total - discounts
+def _assign_rates(units, inclusive, known, step):
+    """Give each taxed unit the rate (and reading) that reproduces its tax, using as
+    few rates as can: repeatedly the rate that explains most units, a known rate
+    before an unknown one, fewer decimals before more. Returns the rates used."""
+    taxed = [u for u in units if u.tax and u.total]
+    candidates = _candidate_rates(taxed, inclusive, known, step)
+    used = []
+    while taxed:
+        best, best_key, best_units = None, None, None
+        for rate in candidates:
+            covered = [u for u in taxed if any(u.tax in taxes_of(a, rate, inclusive, step)
+                                               for a, _b in u.readings())]
+            if not covered:
+                continue
+            key = (len(covered), rate in known or rate in used, -rate_places(rate),
+                   sum(abs(u.net) for u in covered))
+            if best_key is None or key > best_key:
+                best, best_key, best_units = rate, key, covered
+        if best is None:
+            break    # what no rate explains stays untaxed: the totals check will tell
+        used.append(best)
+        for unit in best_units:
+            unit.rate = best
+            unit.taxed_before = not any(unit.tax in taxes_of(a, best, inclusive, step)
+                                        for a, before in unit.readings() if not before)
+            taxed.remove(unit)
+    return used
 
 
 def plan_order(order, known_rates=(), price_step=CENT, step=CENT):
@@ -185,89 +282,61 @@ def plan_order(order, known_rates=(), price_step=CENT, step=CENT):
     add up to the store's totals; `known_rates` (the cart's) are preferred when
     they reproduce a tax."""
     inclusive = order.is_tax_inclusive
+    units = _units(order)
     plan = OrderPlan()
-    met = plan.rates
-    items, charges = _items(order), _charges(order)
-    plain = [(item_amounts(line, inclusive)[0], line.total_tax, line) for line in items
-             if not line.discount_amount]
-    plain += [(amount, tax, charge) for charge in charges for _k, _s, amount, tax in [charge]]
-    rates = {}
-    for group, rate in _rate_groups([p for p in plain if p[0] and p[1]], inclusive,
-                                    lambda: met + [r for r in known_rates if r not in met], step):
-        if rate is not None and rate not in met:
-            met.append(rate)
-        for _amount, _tax, thing in group:
-            rates[id(thing)] = rate
-
-    for line in items:
-        total, discounts, net = item_amounts(line, inclusive)
-        rate, taxed_before = rates.get(id(line)), False
-        if discounts and line.total_tax:
-            rate, taxed_before = _discounted_item_rate(
-                total, net, line.total_tax, inclusive, met + [r for r in known_rates if r not in met], step)
-            if rate is not None and rate not in met:
-                met.append(rate)
-        split = quantity_split(total if taxed_before else net, line.quantity, rate, inclusive, price_step, step)
-        folded = () if taxed_before else line.applied_discounts
-        plan.lines += [PlannedLine(ITEM, q, p, rate, line, folded) for q, p in split]
-        if taxed_before:
-            plan.lines.append(PlannedLine(DISCOUNT, Decimal(1), -discounts, None, line, line.applied_discounts))
-
-    for charge in charges:
-        kind, source, amount, _tax = charge
-        if amount:
-            plan.lines.append(PlannedLine(kind, Decimal(1), amount, rates.get(id(charge)), source))
-
-    _explain_rest(order, plan, met, known_rates, price_step, step)
+    plan.rates = _assign_rates(units, inclusive, list(known_rates), step)
+    for unit in units:
+        amount = unit.total if unit.taxed_before else unit.net
+        folded = () if unit.taxed_before else unit.discounts
+        if unit.kind == ITEM:
+            plan.lines += [PlannedLine(ITEM, q, p, unit.rate, unit.source, folded)
+                           for q, p in quantity_split(amount, unit.quantity, unit.rate, inclusive,
+                                                      price_step, step, unit.tax)]
+            if unit.taxed_before:
+                plan.lines.append(PlannedLine(DISCOUNT, Decimal(1), unit.net - unit.total, None,
+                                              unit.source, unit.discounts))
+        elif amount or folded:
+            # A charge taxed before its coupon keeps its amount; the coupon is the order's rest.
+            plan.lines.append(PlannedLine(unit.kind, Decimal(1), amount, unit.rate, unit.source, folded))
+    _settle_half_cents(plan, units, inclusive, step)
+    _explain_rest(order, plan, units, step)
     return plan
 
 
-def _rate_groups(taxed, inclusive, known, step):
-    """Group (amount, tax, thing) triples by the rate they share: largest amount
-    first (its interval is the narrowest), each group takes every other amount
-    that one rate still reproduces. Yields (group, rate)."""
-    left = sorted(taxed, key=lambda x: -abs(x[0]))
-    while left:
-        group = [left.pop(0)]
-        for candidate in list(left):
-            pairs = [(a, t) for a, t, _ in group + [candidate]]
-            if roundest_rate(pairs, inclusive, step) is not None or any(
-                    reproduces(r, pairs, inclusive, step) for r in known()):
-                group.append(candidate)
-                left.remove(candidate)
-        yield group, choose_rate([(a, t) for a, t, _ in group], inclusive, known(), step)
+def _settle_half_cents(plan, units, inclusive, step):
+    """Where Odoo's per-line tax differs from the store's (a tax-included amount
+    whose untaxed part falls on half a cent), one pair of *Tax rounding* lines per
+    rate: x taxed and -x untaxed, whose tax is the difference. Totals unchanged."""
+    for rate in plan.rates:
+        store = sum((u.tax for u in units if u.rate == rate), Decimal(0))
+        delta = store - plan.tax(inclusive, step, rate)
+        if not delta:
+            continue
+        guess = round_to(delta * (HUNDRED + rate if inclusive else HUNDRED) / rate, step)
+        for k in range(50):
+            found = [x for x in (guess + k * step, guess - k * step)
+                     if x and odoo_tax(x, rate, inclusive, step) == delta]
+            if found:
+                plan.lines += [PlannedLine(TAX_ROUNDING, Decimal(1), found[0], rate),
+                               PlannedLine(TAX_ROUNDING, Decimal(1), -found[0], None)]
+                break
 
 
-def _discounted_item_rate(total, net, tax, inclusive, known, step):
-    """(rate, taxed before the discount?) of a discounted item whose tax is `tax`.
-
-    BigCommerce taxes the amount after discounts; some tax providers tax it
-    before. Both readings usually fit some rate: the one that fits a rate
-    already known wins, else the one whose rate has fewer decimals (BigCommerce's
-    own reading on a tie)."""
-    after = choose_rate([(net, tax)], inclusive, known, step) if net else None
-    before = choose_rate([(total, tax)], inclusive, known, step)
-    if after is not None and after in known:
-        return after, False
-    if before is not None and (before in known or after is None
-                               or rate_places(before) < rate_places(after)):
-        return before, True
-    return after, False
+def _undeclared_discount(order, units):
+    """The discount the order declares (coupons, manual) beyond its items' applied discounts."""
+    spread = sum((u.total - u.net for u in units if u.kind == ITEM), Decimal(0))
+    return order.coupon_discount + order.discount_amount - spread
 
 
-def _explain_rest(order, plan, met, known_rates, price_step, step):
+def _explain_rest(order, plan, units, step):
     """One line for the order-level discount the planned lines do not show (e.g. a
     shipping coupon), with the tax that the totals leave. Only a discount the order
     declares is explained so: any other difference is left for the totals check."""
     inclusive = order.is_tax_inclusive
     target = order.total_inc_tax if inclusive else order.total_ex_tax
     rest = round_to(sum((line.amount for line in plan.lines), Decimal(0)) - target, step)
-    spread = sum((line.discount_amount for line in _items(order)), Decimal(0))
-    declared = order.coupon_discount + order.discount_amount - spread
-    if rest <= 0 or rest > round_to(declared, step):
+    if rest <= 0 or rest > round_to(_undeclared_discount(order, units), step):
         return
     rest_tax = plan.tax(inclusive, step) - round_to(order.total_tax, step)
-    rate = None
-    if rest_tax > 0:
-        rate = choose_rate([(rest, rest_tax)], inclusive, met + list(known_rates), step)
+    rate = choose_rate([(rest, rest_tax)], inclusive, plan.rates, step) if rest_tax > 0 else None
     plan.lines.append(PlannedLine(ORDER_DISCOUNT, Decimal(1), -rest, rate))

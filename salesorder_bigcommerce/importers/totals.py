@@ -10,7 +10,7 @@ lines; a larger one is left as it is and flagged on the document.
 from decimal import ROUND_HALF_UP, Decimal
 
 from .order_lines import DocumentLine
-from .order_maths import tax_on
+from .order_maths import odoo_tax
 
 # In smallest units of the currency (cents), whatever the number of lines.
 ROUNDING_TOLERANCE = 2
@@ -86,7 +86,7 @@ class TotalsCheck:
         guess = (d_tax * ((1 + rate / 100) if inclusive else 1) / (rate / 100)).quantize(step, ROUND_HALF_UP)
         for delta in range(0, 50):
             for x in (guess + delta * step, guess - delta * step):
-                if x and tax_on(x, rate, inclusive, step) == d_tax:
+                if x and odoo_tax(x, rate, inclusive, step) == d_tax:
                     name = self.env._("Tax rounding (BigCommerce)")
                     product = self.cart.rounding_product_id
                     return [DocumentLine(product, name, Decimal(1), x, tax),

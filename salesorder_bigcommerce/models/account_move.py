@@ -1,7 +1,20 @@
-from odoo import _, fields, models
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .bigcommerce_document import BigCommerceDocumentMixin
+
+# What a cash sale registers when posted: (amount field, payment field, cart journal field).
+CASH_SALE_PAYMENTS = (
+    ("bigcommerce_payment_amount", "bigcommerce_payment_id", "payment_journal_id"),
+    ("bigcommerce_store_credit_amount", "bigcommerce_store_credit_payment_id", "store_credit_journal_id"),
+    ("bigcommerce_gift_certificate_amount", "bigcommerce_gift_certificate_payment_id",
+     "gift_certificate_journal_id"),
+)
+# A payment in these states is still the order's payment: posting again reconciles it
+# again rather than registering another. A cancelled or rejected one is replaced.
+LIVE_PAYMENT_STATES = ("draft", "in_process", "paid")
 
 
 class AccountMove(models.Model):
@@ -11,39 +24,182 @@ class AccountMove(models.Model):
     _sql_constraints = BigCommerceDocumentMixin._bigcommerce_constraints
 
     # A "Pending Cash Sale": a draft invoice carrying the payment BigCommerce
-    # captured; posting it registers that payment.
+    # captured (importers/cash_sale.py); posting it registers that payment.
     bigcommerce_cash_sale = fields.Boolean(string="Cash Sale", readonly=True, copy=False)
     bigcommerce_payment_method = fields.Char(string="BigCommerce Payment Method", readonly=True, copy=False)
-    bigcommerce_payment_amount = fields.Monetary(string="BigCommerce Amount Paid", readonly=True, copy=False)
+    bigcommerce_payment_status = fields.Char(string="BigCommerce Payment Status", readonly=True, copy=False)
+    bigcommerce_payment_amount = fields.Monetary(
+        string="BigCommerce Amount Paid", readonly=True, copy=False,
+        help="Captured through the payment method, less refunds: registered on the cart's "
+             "Payment Journal when the invoice is posted.")
+    bigcommerce_refunded_amount = fields.Monetary(
+        string="Refunded in BigCommerce", readonly=True, copy=False,
+        help="Taken off the payments registered; it stays open on the invoice until a credit note settles it.")
+    bigcommerce_store_credit_amount = fields.Monetary(
+        string="Store Credit Used", readonly=True, copy=False,
+        help="Store credit the shopper spent on the order (less refunds): registered on the cart's "
+             "Store Credit Journal, or left open on the invoice when the cart names none.")
+    bigcommerce_gift_certificate_amount = fields.Monetary(
+        string="Gift Certificates Used", readonly=True, copy=False,
+        help="Gift certificates the shopper spent on the order (less refunds): registered on the cart's "
+             "Gift Certificate Journal, or left open on the invoice when the cart names none.")
+    bigcommerce_payment_reason = fields.Text(
+        string="Why Less Is Registered", readonly=True, copy=False,
+        help="Set at import when the order's payment status or refunds make the cash sale "
+             "register less than the order's total.")
+    bigcommerce_payment_note = fields.Text(
+        string="Cash Sale Note", compute="_compute_bigcommerce_payment_note",
+        help="What posting registers, and why not the whole order total when it does not.")
     bigcommerce_payment_reference = fields.Char(string="BigCommerce Payment Reference", readonly=True, copy=False)
     bigcommerce_payment_id = fields.Many2one("account.payment", string="Cash Sale Payment",
                                              readonly=True, copy=False)
+    bigcommerce_store_credit_payment_id = fields.Many2one(
+        "account.payment", string="Store Credit Payment", readonly=True, copy=False)
+    bigcommerce_gift_certificate_payment_id = fields.Many2one(
+        "account.payment", string="Gift Certificate Payment", readonly=True, copy=False)
+
+    @api.depends("bigcommerce_cash_sale", "bigcommerce_payment_reason", "state", "amount_total",
+                 "amount_residual", "bigcommerce_payment_amount", "bigcommerce_store_credit_amount",
+                 "bigcommerce_gift_certificate_amount", "bigcommerce_store_credit_payment_id",
+                 "bigcommerce_gift_certificate_payment_id", "bigcommerce_cart_id")
+    def _compute_bigcommerce_payment_note(self):
+        for move in self:
+            notes = []
+            if move.bigcommerce_cash_sale:
+                notes = [move.bigcommerce_payment_reason or ""] + move._bigcommerce_open_notes()
+            move.bigcommerce_payment_note = "\n".join(note for note in notes if note) or False
+
+    def _bigcommerce_payment_label(self, amount_field):
+        return {
+            "bigcommerce_payment_amount": _("Payment (%s)", self.bigcommerce_payment_method or "-"),
+            "bigcommerce_store_credit_amount": _("Store credit"),
+            "bigcommerce_gift_certificate_amount": _("Gift certificates"),
+        }[amount_field]
+
+    def _bigcommerce_cart_journal(self, journal_field):
+        """The journal the cart names for a kind of payment. sudo: the cart is Sales
+        configuration; an Invoicing user posting a cash sale reads only this journal."""
+        journal = self.sudo().bigcommerce_cart_id[journal_field]
+        return self.env["account.journal"].browse(journal.id)
+
+    def _bigcommerce_open_notes(self):
+        """Amounts of the order not registered for want of a journal, and a customer credit."""
+        self.ensure_one()
+        notes = []
+        cart_name = self.sudo().bigcommerce_cart_id.name
+        for amount_field, payment_field, journal_field in CASH_SALE_PAYMENTS[1:]:
+            amount = self[amount_field]
+            if self.currency_id.compare_amounts(amount, 0) <= 0:
+                continue
+            values = {"what": self._bigcommerce_payment_label(amount_field),
+                      "amount": self.currency_id.format(amount), "cart": cart_name,
+                      "journal": self.bigcommerce_cart_id._fields[journal_field].string}
+            if self.state == "draft" and not self._bigcommerce_cart_journal(journal_field):
+                notes.append(_("%(what)s of %(amount)s: cart %(cart)s names no %(journal)s, so posting "
+                               "leaves this amount open on the invoice, to register by hand.", **values))
+            elif (self.state == "posted" and self[payment_field].state not in LIVE_PAYMENT_STATES
+                  and not self.currency_id.is_zero(self.amount_residual)):
+                notes.append(_("%(what)s of %(amount)s is not registered: it stays open on the invoice. "
+                               "Register it by hand, or set the %(journal)s of cart %(cart)s, reset this "
+                               "invoice to draft and post it again.", **values))
+        collected = self._bigcommerce_collected()
+        if self.currency_id.compare_amounts(collected, self.amount_total) > 0:
+            notes.append(_("This invoice (%(total)s) is below what BigCommerce collected (%(collected)s): "
+                           "the full amount is registered and the customer keeps a credit of %(credit)s.",
+                           total=self.currency_id.format(self.amount_total),
+                           collected=self.currency_id.format(collected),
+                           credit=self.currency_id.format(collected - self.amount_total)))
+        return notes
+
+    def _bigcommerce_collected(self):
+        """What the cash sale registers (posted: has registered) on the journals the cart names."""
+        total = 0.0
+        for amount_field, payment_field, journal_field in CASH_SALE_PAYMENTS:
+            if self.state == "posted":
+                registered = self[payment_field].state in LIVE_PAYMENT_STATES
+            else:
+                registered = bool(self._bigcommerce_cart_journal(journal_field))
+            if registered:
+                total += max(self[amount_field], 0.0)
+        return total
+
+    # ------------------------------------------------------------------
+    # Posting
+    # ------------------------------------------------------------------
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        for move in posted.filtered(lambda m: m.bigcommerce_cash_sale and not m.bigcommerce_payment_id
-                                    and m.bigcommerce_payment_amount > 0):
-            move._bigcommerce_register_payment()
+        for move in posted.filtered("bigcommerce_cash_sale"):
+            move._bigcommerce_register_payments()
         return posted
 
-    def _bigcommerce_register_payment(self):
-        """Register the payment BigCommerce captured on the cart's payment journal."""
+    def _bigcommerce_register_payments(self):
+        """Register (or reconcile again) the money BigCommerce collected for this cash sale.
+
+        One payment per source (payment method, store credit, gift certificates), each
+        for its full amount even when the invoice was lowered by hand: what exceeds the
+        invoice stays as the customer's credit. A payment kept from an earlier posting
+        (the invoice was reset to draft) is reconciled again, never doubled; a cancelled
+        one is replaced.
+        """
         self.ensure_one()
-        journal = self.bigcommerce_cart_id.payment_journal_id
-        if not journal:
-            raise UserError(_("Set a Payment Journal on cart %(cart)s to post its cash sales.",
-                              cart=self.bigcommerce_cart_id.name))
-        amount = min(self.bigcommerce_payment_amount, self.amount_residual)
-        register = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=self.ids).create({
-                "journal_id": journal.id,
-                "amount": amount,
-                "currency_id": self.currency_id.id,
-                "payment_date": self.invoice_date or fields.Date.context_today(self),
-                "communication": self.bigcommerce_payment_reference or self.name,
-            })
-        payment = register._create_payments()
-        self.bigcommerce_payment_id = payment[:1]
-        self.message_post(body=_("Cash sale: BigCommerce payment (%(method)s) of %(amount)s registered.",
-                                 method=self.bigcommerce_payment_method or "-",
-                                 amount=self.currency_id.format(amount)))
+        done = []
+        for amount_field, payment_field, journal_field in CASH_SALE_PAYMENTS:
+            amount = self[amount_field]
+            if self.currency_id.compare_amounts(amount, 0) <= 0:
+                continue
+            label = self._bigcommerce_payment_label(amount_field)
+            payment = self[payment_field]
+            if payment and payment.state in LIVE_PAYMENT_STATES:
+                if payment.state == "draft":
+                    payment.action_post()
+                self._bigcommerce_reconcile(payment)
+                done.append(_("%(what)s of %(amount)s: %(payment)s reconciled again.", what=label,
+                              amount=self.currency_id.format(payment.amount), payment=payment.display_name))
+                continue
+            journal = self._bigcommerce_cart_journal(journal_field)
+            if not journal:
+                if payment_field == "bigcommerce_payment_id":
+                    raise UserError(_("Set a Payment Journal on cart %(cart)s to post its cash sales.",
+                                      cart=self.sudo().bigcommerce_cart_id.name))
+                continue   # left open: _bigcommerce_open_notes says so
+            payment = self._bigcommerce_create_payment(journal, amount)
+            self[payment_field] = payment
+            done.append(_("%(what)s of %(amount)s registered on %(journal)s (%(payment)s).", what=label,
+                          amount=self.currency_id.format(amount), journal=journal.display_name,
+                          payment=payment.display_name))
+        self.invalidate_recordset(["bigcommerce_payment_note"])
+        lines = done + ([self.bigcommerce_payment_note] if self.bigcommerce_payment_note else [])
+        if lines:
+            self.message_post(body=Markup("<br/>").join(
+                [_("Cash sale posted.")] + [line for text in lines for line in text.split("\n")]))
+
+    def _bigcommerce_receivable_lines(self):
+        return self.line_ids.filtered(lambda line: line.display_type == "payment_term")
+
+    def _bigcommerce_create_payment(self, journal, amount):
+        receivable = self._bigcommerce_receivable_lines()[:1].account_id
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": self.commercial_partner_id.id,
+            "company_id": self.company_id.id,
+            "journal_id": journal.id,
+            "amount": amount,
+            "currency_id": self.currency_id.id,
+            "date": self.invoice_date or fields.Date.context_today(self),
+            "memo": self.bigcommerce_payment_reference or self.name,
+            "destination_account_id": receivable.id,
+        })
+        payment.action_post()
+        self._bigcommerce_reconcile(payment)
+        return payment
+
+    def _bigcommerce_reconcile(self, payment):
+        """Match the payment's receivable line with what is open on the invoice."""
+        open_lines = self._bigcommerce_receivable_lines().filtered(lambda line: not line.reconciled)
+        payment_lines = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id in open_lines.account_id and not line.reconciled)
+        if open_lines and payment_lines:
+            (open_lines + payment_lines).reconcile()
+        self.matched_payment_ids |= payment

@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class BigCommerceOrderBinding(models.Model):
@@ -57,7 +59,10 @@ class BigCommerceTaxMap(models.Model):
     """Which Odoo tax stands for a BigCommerce tax rate on a cart.
 
     Filled on the way with a matching (or new) sales tax the first time an
-    order shows the rate; change the tax here to use your own."""
+    order shows the rate; change the tax here, or add a rate before any order
+    shows it, to use your own. The tax must compute what BigCommerce computed:
+    a sales tax of the cart's company, a plain percentage of the same rate,
+    included in the price or not as the mapping says."""
 
     _name = "bigcommerce.tax.map"
     _description = "BigCommerce Tax Mapping"
@@ -65,12 +70,56 @@ class BigCommerceTaxMap(models.Model):
 
     cart_id = fields.Many2one("bigcommerce.cart", required=True, ondelete="cascade", index=True)
     rate = fields.Float(string="Rate (%)", digits=(16, 4), required=True)
-    price_include = fields.Boolean(string="Prices Include Tax")
-    tax_id = fields.Many2one("account.tax", string="Odoo Tax", required=True, ondelete="cascade",
-                             domain="[('type_tax_use', '=', 'sale'), ('amount_type', '=', 'percent')]")
+    price_include = fields.Boolean(string="Prices Include Tax",
+                                   help="Whether the store's prices include this tax.")
+    tax_id = fields.Many2one(
+        "account.tax", string="Odoo Tax", required=True, ondelete="cascade",
+        domain="[('type_tax_use', '=', 'sale'), ('amount_type', '=', 'percent'),"
+               " ('price_include', '=', price_include), ('company_id', 'parent_of', company_id)]",
+        help="A sales tax of the cart's company computed as a percentage of this rate, "
+             "included in the price or not as set here.")
     company_id = fields.Many2one(related="cart_id.company_id", store=True)
 
     _sql_constraints = [
         ("rate_unique", "unique(cart_id, rate, price_include)",
          "A BigCommerce tax rate maps to one Odoo tax per cart."),
     ]
+
+    @api.onchange("tax_id")
+    def _onchange_tax_id(self):
+        if self.tax_id and not self.rate:
+            self.rate = self.tax_id.amount
+
+    @api.constrains("tax_id", "rate", "price_include", "cart_id")
+    def _check_tax(self):
+        for mapping in self:
+            problem = mapping._tax_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    def _tax_problem(self):
+        """Why the tax cannot stand for the rate (the import would compute other
+        amounts than BigCommerce), or None."""
+        self.ensure_one()
+        tax, rate = self.tax_id, f"{self.rate:g}"
+        if tax.type_tax_use != "sale" or tax.amount_type != "percent" or tax.children_tax_ids:
+            return self.env._("%(tax)s cannot stand for the BigCommerce rate %(rate)s%%: choose a sales "
+                              "tax computed as a percentage (Tax Type Sales, Tax Computation Percentage).",
+                              tax=tax.display_name, rate=rate)
+        if tax.company_id not in self.cart_id.company_id.parent_ids:
+            return self.env._("%(tax)s belongs to %(tax_company)s, not to %(company)s, the company of cart %(cart)s.",
+                              tax=tax.display_name, tax_company=tax.company_id.display_name,
+                              company=self.cart_id.company_id.display_name, cart=self.cart_id.display_name)
+        if float_compare(tax.amount, self.rate, precision_digits=4):
+            return self.env._("%(tax)s is %(amount)s%%, not %(rate)s%%: the BigCommerce rate %(rate)s%% "
+                              "must map to a tax of the same rate, or the imported totals would differ "
+                              "from the store's.", tax=tax.display_name, amount=f"{tax.amount:g}", rate=rate)
+        if tax.price_include != self.price_include:
+            if self.price_include:
+                return self.env._("%(tax)s is not included in the price, but the store's prices at "
+                                  "%(rate)s%% include the tax: choose a tax included in the price.",
+                                  tax=tax.display_name, rate=rate)
+            return self.env._("%(tax)s is included in the price, but the store's prices at %(rate)s%% "
+                              "exclude the tax: choose a tax excluded from the price.",
+                              tax=tax.display_name, rate=rate)
+        return None

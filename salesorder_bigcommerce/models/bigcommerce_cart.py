@@ -85,6 +85,16 @@ class BigCommerceCart(models.Model):
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         default=lambda self: self._default_payment_journal(),
         help="Posting a cash sale registers BigCommerce's payment on this journal.")
+    store_credit_journal_id = fields.Many2one(
+        "account.journal", string="Store Credit Journal", check_company=True,
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="Posting a cash sale registers the store credit the shopper spent on this journal; "
+             "with none, that amount is left open on the invoice, with a note.")
+    gift_certificate_journal_id = fields.Many2one(
+        "account.journal", string="Gift Certificate Journal", check_company=True,
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="Posting a cash sale registers the gift certificates the shopper spent on this journal; "
+             "with none, that amount is left open on the invoice, with a note.")
     shipping_product_id = fields.Many2one(
         "product.product", string="Shipping Product", required=True,
         default=lambda self: self.env.ref("salesorder_bigcommerce.product_shipping", False))

@@ -550,6 +550,7 @@ class Order:
     coupon_discount: Decimal
     store_credit_amount: Decimal
     gift_certificate_amount: Decimal
+    refunded_amount: Decimal
     payment_method: str
     payment_status: str
     payment_provider_id: str
@@ -645,6 +646,7 @@ class Order:
             coupon_discount=f.money('coupon_discount', optional=True),
             store_credit_amount=f.money('store_credit_amount', optional=True),
             gift_certificate_amount=f.money('gift_certificate_amount', optional=True),
+            refunded_amount=f.money('refunded_amount', optional=True),
             payment_method=f.str('payment_method'),
             payment_status=f.str('payment_status'),
             payment_provider_id=f.str('payment_provider_id'),

@@ -10,40 +10,17 @@ Ids: products/variants/options get ids here (process-wide counters, see
 ``reset``); order-level ids (order, lines, addresses, coupons, transactions)
 are assigned by ``FakeStore.add_order``.
 
-Money rules (``order``)
------------------------
-* Every amount given to ``order``/``line`` is in the *pricing basis*: ex-tax
-  when ``tax_inclusive=False``, inc-tax when ``tax_inclusive=True``
-  (``is_tax_inclusive_pricing``). Amounts are rounded to the cent.
-* ``tax_rate`` is a fraction (Decimal('0.2') = 20 %); a line may override it.
-* Per line and per charge (shipping, handling, wrapping) tax is rounded to
-  the cent, ROUND_HALF_UP, on the *line total* (not unit x qty):
-  exclusive: tax = round(ex * rate), inc = ex + tax;
-  inclusive: ex = round(inc / (1 + rate)), tax = inc - ex.
-  Unit fields (price_ex_tax/...) use the same rule on the unit price.
-* Line fields ``total_*``, the order's ``subtotal_*`` and ``shipping_cost_*``
-  are *before* discounts (as in examples/order_v2__products_list_order149.json,
-  where a discounted line keeps its undiscounted total_tax).
-* Discounts, all in the pricing basis: line-level ``discounts`` (target
-  'product'), then coupons (target 'order': types 0 per item, 1 percent,
-  2/5 fixed off the order, 3 fixed off shipping, 4 free shipping), then the
-  manual ``discount_amount`` spread over lines in proportion to their totals
-  (spec orderProductAppliedDiscounts: total_manual_discount * line / subtotal);
-  a rounding remainder goes to the largest line. ``coupon_discount`` = sum of
-  coupon discounts; ``discount_amount`` = manual + line-level discounts.
-* Tax is computed on the *discounted* amounts: each line's discounted total
-  (basis total - its applied_discounts) is split with the rule above and
-  gives ``discounted_total_inc_tax``; shipping tax uses shipping minus any
-  shipping coupon. total_tax = sum(discounted line tax) + shipping tax +
-  handling tax + wrapping tax.
-* Totals, exact to the cent:
-  exclusive: total_ex_tax = subtotal_ex_tax + shipping_cost_ex_tax +
-             handling_cost_ex_tax + wrapping_cost_ex_tax - coupon_discount
-             - discount_amount; total_inc_tax = total_ex_tax + total_tax.
-  inclusive: the same identity holds on the *_inc_tax side; total_ex_tax =
-             total_inc_tax - total_tax.
-  In both: total_inc_tax = sum(discounted_total_inc_tax) + shipping (after a
-  shipping coupon) + handling + wrapping, inc tax.
+Money (``order``)
+-----------------
+``order`` prices lines, discounts, charges and fees with ``money.price_order``;
+the exact meaning of every money field, the options
+(``tax_before_discount``, ``shipping_discount_in_cost``, per-charge tax
+rates) and the identities that hold to the cent are in the docstring of
+``fake_bigcommerce/money.py``. In short: amounts are given in the pricing
+basis (ex-tax, or inc-tax when ``tax_inclusive``); BigCommerce taxes each
+line on its amount after its applied_discounts, line ``total_*`` and
+``subtotal_*`` stay undiscounted, ``discounted_total_inc_tax`` is what the
+shopper pays for the line.
 """
 import copy
 import datetime as dt
@@ -52,6 +29,7 @@ import random
 import re
 from decimal import Decimal
 
+from . import money
 from .store import (CURRENCY_IDS, UTC, as_utc, cents, dec, iso8601,
                     normalize_product, v2_money, v3_number)
 
@@ -250,8 +228,12 @@ def line(product=None, qty=1, variant=None, price=None, name=None, sku=None,
     name and price). variant: variant dict, id or sku; default the base
     variant (required when the product has option variants). price: unit
     price in the pricing basis (default: the variant's calculated price).
-    discounts: line-level discounts (Decimal amounts off the line total, or
-    dicts {amount, id, name, code}). ship_to: index of the shipping address.
+    discounts: line-level discounts off the line total, in the pricing basis:
+    Decimal amounts, or dicts {amount, id, name, code, target} (defaults
+    'line-discount', 'Line Discount', None, 'product'); an automatic
+    promotion is ``promotion(amount, id='3', name='Summer promo',
+    target='product')``. tax_rate: this line's rate (0 = zero-rated), default
+    the order's. ship_to: index of the shipping address.
     ``overrides`` are set on the resulting row (e.g. type='digital').
     """
     qty = quantity if quantity is not None else qty
@@ -293,11 +275,11 @@ def line(product=None, qty=1, variant=None, price=None, name=None, sku=None,
     norm = []
     for d in discounts or []:
         d = d if isinstance(d, dict) else {'amount': d}
-        norm.append({'id': d.get('id', 'line-discount'), 'amount': cents(d['amount']),
+        norm.append({'id': str(d.get('id', 'line-discount')), 'amount': cents(d['amount']),
                      'name': d.get('name', 'Line Discount'), 'code': d.get('code'),
                      'target': d.get('target', 'product')})
     spec.update(_price=cents(price), _qty=int(qty), _discounts=norm,
-                _tax_rate=None if tax_rate is None else _rate(tax_rate),
+                _tax_rate=None if tax_rate is None else money.rate(tax_rate),
                 _ship_to=int(ship_to), _overrides=overrides)
     return spec
 
@@ -316,8 +298,9 @@ def _pick_variant(product, variants, wanted):
 
 
 def coupon(code='SAVE5', amount=Decimal('5.00'), type=2, coupon_id=None, name=None):
-    """Coupon spec for ``order(coupon=...)``. type: 0 per item, 1 percentage
-    (amount = percent), 2 per total, 3 shipping, 4 free shipping, 5 promotion."""
+    """Coupon spec for ``order(coupon=...)``. type: 0 amount off each unit,
+    1 percentage (amount = percent), 2 fixed off the order, 3 fixed off
+    shipping, 4 free shipping (amount ignored), 5 promotion (as 2)."""
     if int(type) not in range(6):
         raise ValueError('coupon type must be 0..5')
     return {'code': code, 'amount': dec(amount), 'type': int(type),
@@ -325,35 +308,21 @@ def coupon(code='SAVE5', amount=Decimal('5.00'), type=2, coupon_id=None, name=No
             'name': name or ('%s%% off' % amount if int(type) == 1 else '$%s off' % amount)}
 
 
-# ---------------------------------------------------------------- money engine
-
-def _rate(value):
-    r = dec(value)
-    if not 0 <= r < 1:
-        raise ValueError('tax_rate is a fraction (0.2 = 20%%), got %s' % value)
-    return r
+def promotion(amount, id='3', name='Summer promo', target='order', code=None):
+    """An automatic promotion's discount (applied_discounts entry: rule id,
+    name, code None). For ``order(promotions=[...])`` (target 'order', spread
+    over the lines) or ``line(discounts=[...])`` (pass target='product')."""
+    return {'id': str(id), 'name': name, 'amount': cents(amount), 'code': code, 'target': target}
 
 
-def _split(basis, rate, inclusive):
-    """(ex, inc, tax) of a basis amount, tax rounded to the cent (see module doc)."""
-    basis = cents(basis)
-    if inclusive:
-        ex = cents(basis / (1 + rate))
-        return ex, basis, basis - ex
-    tax = cents(basis * rate)
-    return basis, basis + tax, tax
-
-
-def _allocate(amount, weights):
-    """Split ``amount`` over ``weights`` in proportion, in cents, summing exactly."""
-    total = sum(weights)
-    if amount == 0:
-        return [Decimal('0.00')] * len(weights)
-    if total <= 0:
-        raise ValueError('cannot spread a discount over zero-value lines')
-    shares = [cents(amount * w / total) for w in weights]
-    shares[weights.index(max(weights))] += amount - sum(shares)
-    return shares
+def fee(name='Service fee', cost=Decimal('1.00'), tax_rate=None, type='custom_fee',
+        source='AA', tax_class_id=None):
+    """An order fee for ``order(fees=[...])`` (orderFees: ``/orders/{id}/fees``,
+    ``include=fees``). cost is in the pricing basis; tax_rate defaults to
+    the order's."""
+    return {'name': name, 'cost': cents(cost), 'type': type, 'source': source,
+            'tax_rate': None if tax_rate is None else money.rate(tax_rate),
+            'tax_class_id': tax_class_id}
 
 
 _PAYMENT = {  # payment_method -> (V3 transaction method, gateway)
@@ -377,19 +346,30 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
           tax_rate=Decimal('0'), tax_inclusive=False, coupon=None, discount_amount=Decimal('0'),
           currency='USD', status_id=11, payment_method='Credit Card', payment_status='captured',
           date_created=None, date_modified=None, shipping_method=None, store_currency=None,
-          exchange_rate=Decimal('1'), **overrides):
-    """V2 order (order_Resp) with every money field computed (module doc).
+          exchange_rate=Decimal('1'), shipping_tax_rate=None, handling_tax_rate=None,
+          wrapping_tax_rate=None, tax_before_discount=False, shipping_discount_in_cost=False,
+          promotions=None, fees=None, **overrides):
+    """V2 order (order_Resp) with every money field computed (money.py doc).
 
-    shipping: an address, a list of addresses, or None (no shipping, e.g.
-    digital); default: the billing address. coupon: factory.coupon(...) or a
-    list. Returns the order dict with its rows under ``_products``,
-    ``_shipping_addresses``, ``_coupons``, ``_transactions`` for
+    lines: ``line(...)`` specs. shipping: an address, a list of addresses, or
+    None (no shipping, e.g. digital); default: the billing address.
+    Money, all in the pricing basis (ex-tax, or inc-tax when
+    ``tax_inclusive``): shipping_cost / handling_cost / wrapping_cost;
+    coupon: ``coupon(...)`` or a list; discount_amount: the manual discount;
+    promotions: ``promotion(...)`` list (automatic promotions off the order);
+    fees: ``fee(...)`` list. Rates are fractions: tax_rate (order default),
+    a line's own ``tax_rate``, shipping_tax_rate / handling_tax_rate /
+    wrapping_tax_rate (default tax_rate). Modes: tax_before_discount (line
+    tax on the undiscounted amount), shipping_discount_in_cost (shipping_cost_*
+    net of shipping coupons).
+
+    Returns the order dict with its rows under ``_products``,
+    ``_shipping_addresses``, ``_coupons``, ``_transactions``, ``_fees`` for
     ``FakeStore.add_order``; ``overrides`` are set on the order last.
     """
     if not lines:
         raise ValueError('an order needs lines')
     inclusive = bool(tax_inclusive)
-    rate = _rate(tax_rate)
     billing = billing if billing is not None else address()
     if shipping is _SAME_AS_BILLING:
         shipping = [copy.deepcopy(billing)]
@@ -398,77 +378,21 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
     elif isinstance(shipping, dict):
         shipping = [shipping]
     coupons = [] if coupon is None else ([coupon] if isinstance(coupon, dict) else list(coupon))
+    priced = money.price_order(
+        lines, tax_rate=tax_rate, inclusive=inclusive, coupons=coupons,
+        manual=discount_amount, promotions=promotions or (), shipping=shipping_cost,
+        handling=handling_cost, wrapping=wrapping_cost, fees=fees or (),
+        shipping_tax_rate=shipping_tax_rate, handling_tax_rate=handling_tax_rate,
+        wrapping_tax_rate=wrapping_tax_rate, tax_before_discount=tax_before_discount,
+        shipping_discount_in_cost=shipping_discount_in_cost)
+    ship, hand, wrap = priced.shipping, priced.handling, priced.wrapping
+    sub_ex, sub_inc, sub_tax = priced.subtotal
 
-    # 1. undiscounted line totals, line-level discounts
-    totals = [spec['_price'] * spec['_qty'] for spec in lines]
-    applied = [[dict(d) for d in spec['_discounts']] for spec in lines]
-    line_level = sum((d['amount'] for ds in applied for d in ds), Decimal('0'))
-    remaining = [t - sum((d['amount'] for d in ds), Decimal('0')) for t, ds in zip(totals, applied)]
+    def charge_fields(prefix, c, class_id):
+        return {'base_%s' % prefix: v2_money(c.base), '%s_ex_tax' % prefix: v2_money(c.ex),
+                '%s_inc_tax' % prefix: v2_money(c.inc), '%s_tax' % prefix: v2_money(c.tax),
+                '%s_tax_class_id' % prefix: class_id if c.rate else 0}
 
-    # 2. coupons
-    ship_basis = cents(shipping_cost)
-    ship_discount = Decimal('0')
-    coupon_rows, coupon_total = [], Decimal('0')
-    for c in coupons:
-        kind, amount = c['type'], dec(c['amount'])
-        if kind in (3, 4):  # shipping coupons reduce shipping, not lines
-            disc = min(cents(amount) if kind == 3 else ship_basis, ship_basis - ship_discount)
-            ship_discount += disc
-            shares = [Decimal('0.00')] * len(lines)
-        elif kind == 0:  # per item: amount off each unit
-            shares = [min(cents(amount * s['_qty']), r) for s, r in zip(lines, remaining)]
-            disc = sum(shares, Decimal('0'))
-        else:
-            base = sum(remaining, Decimal('0'))
-            disc = cents(base * amount / 100) if kind == 1 else min(cents(amount), base)
-            shares = _allocate(disc, remaining)
-        for i, share in enumerate(shares):
-            if share:
-                applied[i].append({'id': 'total-coupon', 'amount': share, 'name': c['name'],
-                                   'code': c['code'], 'target': 'order'})
-                remaining[i] -= share
-        coupon_total += disc
-        coupon_rows.append({'id': None, 'coupon_id': c['coupon_id'], 'order_id': None,
-                            'code': c['code'], 'amount': v3_number(amount),
-                            'type': kind, 'discount': v3_number(disc)})
-
-    # 3. manual discount, spread in proportion to the line totals (spec formula)
-    manual = cents(discount_amount)
-    for i, share in enumerate(_allocate(manual, totals) if manual else []):
-        if share:
-            applied[i].append({'id': 'manual-discount', 'amount': share,
-                               'name': 'Manual Discount', 'code': None, 'target': 'order'})
-            remaining[i] -= share
-    if any(r < 0 for r in remaining):
-        raise ValueError('discounts exceed the line totals')
-
-    # 4. line rows
-    rows, sub_ex, sub_inc, sub_tax, disc_tax = [], Decimal(0), Decimal(0), Decimal(0), Decimal(0)
-    for spec, total, ds, rest in zip(lines, totals, applied, remaining):
-        r = rate if spec['_tax_rate'] is None else spec['_tax_rate']
-        u_ex, u_inc, u_tax = _split(spec['_price'], r, inclusive)
-        t_ex, t_inc, t_tax = _split(total, r, inclusive)
-        d_ex, d_inc, d_tax = _split(rest, r, inclusive)
-        sub_ex, sub_inc, sub_tax, disc_tax = sub_ex + t_ex, sub_inc + t_inc, sub_tax + t_tax, disc_tax + d_tax
-        rows.append(_order_product_row(spec, total, (u_ex, u_inc, u_tax), (t_ex, t_inc, t_tax), d_inc, ds))
-
-    # 5. charges and totals
-    s_ex, s_inc, s_tax = _split(ship_basis, rate, inclusive)
-    sa_ex, sa_inc, sa_tax = _split(ship_basis - ship_discount, rate, inclusive)
-    h_ex, h_inc, h_tax = _split(handling_cost, rate, inclusive)
-    w_ex, w_inc, w_tax = _split(wrapping_cost, rate, inclusive)
-    discount_total = manual + line_level
-    total_tax = disc_tax + sa_tax + h_tax + w_tax
-    if inclusive:
-        total_inc = sub_inc + s_inc + h_inc + w_inc - coupon_total - discount_total
-        total_ex = total_inc - total_tax
-    else:
-        total_ex = sub_ex + s_ex + h_ex + w_ex - coupon_total - discount_total
-        total_inc = total_ex + total_tax
-    if total_ex < 0:
-        raise ValueError('order total below zero')
-
-    taxed = rate > 0
     currency_id = CURRENCY_IDS.get(currency, 1)
     result = {
         'id': id, 'customer_id': customer_id,
@@ -476,17 +400,11 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
         'status_id': status_id, 'status': None,
         'subtotal_ex_tax': v2_money(sub_ex), 'subtotal_inc_tax': v2_money(sub_inc),
         'subtotal_tax': v2_money(sub_tax),
-        'base_shipping_cost': v2_money(ship_basis), 'shipping_cost_ex_tax': v2_money(s_ex),
-        'shipping_cost_inc_tax': v2_money(s_inc), 'shipping_cost_tax': v2_money(s_tax),
-        'shipping_cost_tax_class_id': 2 if taxed else 0,
-        'base_handling_cost': v2_money(cents(handling_cost)), 'handling_cost_ex_tax': v2_money(h_ex),
-        'handling_cost_inc_tax': v2_money(h_inc), 'handling_cost_tax': v2_money(h_tax),
-        'handling_cost_tax_class_id': 2 if taxed else 0,
-        'base_wrapping_cost': v2_money(cents(wrapping_cost)), 'wrapping_cost_ex_tax': v2_money(w_ex),
-        'wrapping_cost_inc_tax': v2_money(w_inc), 'wrapping_cost_tax': v2_money(w_tax),
-        'wrapping_cost_tax_class_id': 3 if taxed else 0,
-        'total_ex_tax': v2_money(total_ex), 'total_inc_tax': v2_money(total_inc),
-        'total_tax': v2_money(total_tax), 'is_tax_inclusive_pricing': inclusive,
+        **charge_fields('shipping_cost', ship, 2),
+        **charge_fields('handling_cost', hand, 2),
+        **charge_fields('wrapping_cost', wrap, 3),
+        'total_ex_tax': v2_money(priced.total_ex), 'total_inc_tax': v2_money(priced.total_inc),
+        'total_tax': v2_money(priced.total_tax), 'is_tax_inclusive_pricing': inclusive,
         'items_total': sum(s['_qty'] for s in lines), 'items_shipped': 0,
         'payment_method': payment_method, 'payment_provider_id': '',
         'payment_status': payment_status, 'refunded_amount': '0.0000',
@@ -497,7 +415,8 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
         'currency_exchange_rate': '1.0000000000',
         'default_currency_id': currency_id, 'default_currency_code': currency,
         'staff_notes': '', 'customer_message': '',
-        'discount_amount': v2_money(discount_total), 'coupon_discount': v2_money(coupon_total),
+        'discount_amount': v2_money(priced.discount_amount),
+        'coupon_discount': v2_money(priced.coupon_discount),
         'shipping_address_count': len(shipping), 'is_deleted': False,
         'ebay_order_id': '0', 'cart_id': None,
         'billing_address': copy.deepcopy(billing), 'is_email_opt_in': False,
@@ -505,25 +424,30 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
         'external_source': None,
         'consignments': None, 'products': None, 'shipping_addresses': None, 'coupons': None,
         'external_id': None, 'external_merchant_id': None,
-        'tax_provider_id': 'BasicTaxProvider' if taxed else '',
+        'tax_provider_id': 'BasicTaxProvider' if priced.taxed else '',
         'store_default_currency_code': store_currency or currency,
         'store_default_to_transactional_exchange_rate': '%.10f' % dec(exchange_rate),
         'custom_status': None, 'customer_locale': 'en', 'external_order_id': '',
     }
     result.update(overrides)
-    result['_products'] = rows
+    result['_products'] = [_order_product_row(spec, p) for spec, p in zip(lines, priced.lines)]
     result['_shipping_addresses'] = [
-        _shipping_row(a, lines, i, len(shipping), (ship_basis, s_ex, s_inc, s_tax) if i == 0 else None,
-                      (cents(handling_cost), h_ex, h_inc, h_tax) if i == 0 else None,
-                      shipping_method, taxed)
+        _shipping_row(a, lines, i, len(shipping), ship if i == 0 else None,
+                      hand if i == 0 else None, shipping_method)
         for i, a in enumerate(shipping)]
-    result['_coupons'] = coupon_rows
-    result['_transactions'] = _transactions(payment_method, payment_status, total_inc, currency)
+    result['_coupons'] = [{'id': None, 'coupon_id': c['coupon_id'], 'order_id': None,
+                           'code': c['code'], 'amount': v3_number(c['amount']),
+                           'type': c['type'], 'discount': v3_number(c['discount'])}
+                          for c in priced.coupon_rows]
+    result['_fees'] = [_fee_row(n, f, c) for n, (f, c) in enumerate(zip(fees or (), priced.fees), 1)]
+    result['_transactions'] = _transactions(payment_method, payment_status, priced.total_inc,
+                                            currency)
     return result
 
 
-def _order_product_row(spec, total, unit, line_total, discounted_inc, applied):
-    (u_ex, u_inc, u_tax), (t_ex, t_inc, t_tax) = unit, line_total
+def _order_product_row(spec, p):
+    """orderProducts row of a line spec priced by money.price_order."""
+    (u_ex, u_inc, u_tax) = p.unit
     cost = cents(spec['cost_price'])
     row = {
         'id': None, 'order_id': None, 'product_id': spec['product_id'],
@@ -531,11 +455,12 @@ def _order_product_row(spec, total, unit, line_total, discounted_inc, applied):
         'name': spec['name'], 'name_customer': spec['name'], 'name_merchant': spec['name'],
         'sku': spec['sku'], 'upc': spec['upc'], 'type': spec['type'],
         # base_* are the entered (pricing-basis) values: ex-tax in example 149,
-        # inc-tax in the tax-inclusive example 240.
+        # inc-tax in the tax-inclusive example 240. total_ex/inc are undiscounted,
+        # total_tax is the tax charged (money.py doc).
         'base_price': v2_money(spec['_price']), 'price_ex_tax': v2_money(u_ex),
         'price_inc_tax': v2_money(u_inc), 'price_tax': v2_money(u_tax),
-        'base_total': v2_money(total), 'total_ex_tax': v2_money(t_ex),
-        'total_inc_tax': v2_money(t_inc), 'total_tax': v2_money(t_tax),
+        'base_total': v2_money(p.total), 'total_ex_tax': v2_money(p.total_ex),
+        'total_inc_tax': v2_money(p.total_inc), 'total_tax': v2_money(p.total_tax),
         'weight': v2_money(spec['weight']), 'width': v2_money(spec['width']),
         'height': v2_money(spec['height']), 'depth': v2_money(spec['depth']),
         'quantity': spec['_qty'], 'base_cost_price': v2_money(cost),
@@ -549,19 +474,19 @@ def _order_product_row(spec, total, unit, line_total, discounted_inc, applied):
         'option_set_id': spec['option_set_id'], 'parent_order_product_id': None,
         'is_bundled_product': False, 'bin_picking_number': '', 'external_id': None,
         'brand': spec['brand'],
-        'applied_discounts': [dict(d, amount=v2_money(d['amount'])) for d in applied],
+        'applied_discounts': [dict(d, amount=v2_money(d['amount'])) for d in p.applied],
         'product_options': copy.deepcopy(spec['product_options']),
         'configurable_fields': [], 'gift_certificate_id': None,
-        'discounted_total_inc_tax': v2_money(discounted_inc),
+        'discounted_total_inc_tax': v2_money(p.discounted_inc),
         '_ship_to': spec['_ship_to'],  # resolved to order_address_id by the store
     }
     row.update(spec['_overrides'])
     return row
 
 
-def _shipping_row(addr, specs, index, count, ship, handling, method, taxed):
+def _shipping_row(addr, specs, index, count, ship, handling, method):
     """orderShippingAddress row; the order's shipping/handling go to address 0."""
-    zero = (Decimal(0),) * 4
+    zero = money.Priced(base=0, ex=0, inc=0, tax=0, rate=0)
     ship, handling = ship or zero, handling or zero
     # lines whose ship_to is past the last address go to the last one (as the store does)
     items = sum(s['_qty'] for s in specs if min(s['_ship_to'], count - 1) == index)
@@ -571,16 +496,27 @@ def _shipping_row(addr, specs, index, count, ship, handling, method, taxed):
     row = {'id': addr.get('id'), 'order_id': None, **row,
            'items_total': items, 'items_shipped': 0,
            'shipping_method': method or addr.get('shipping_method') or (
-               'Flat Rate' if ship[0] else 'Free Shipping'),
-           'base_cost': v2_money(ship[0]), 'cost_ex_tax': v2_money(ship[1]),
-           'cost_inc_tax': v2_money(ship[2]), 'cost_tax': v2_money(ship[3]),
-           'cost_tax_class_id': 2 if taxed else 0,
-           'base_handling_cost': v2_money(handling[0]), 'handling_cost_ex_tax': v2_money(handling[1]),
-           'handling_cost_inc_tax': v2_money(handling[2]), 'handling_cost_tax': v2_money(handling[3]),
-           'handling_cost_tax_class_id': 2 if taxed else 0,
+               'Flat Rate' if ship.base else 'Free Shipping'),
+           'base_cost': v2_money(ship.base), 'cost_ex_tax': v2_money(ship.ex),
+           'cost_inc_tax': v2_money(ship.inc), 'cost_tax': v2_money(ship.tax),
+           'cost_tax_class_id': 2 if ship.rate else 0,
+           'base_handling_cost': v2_money(handling.base),
+           'handling_cost_ex_tax': v2_money(handling.ex),
+           'handling_cost_inc_tax': v2_money(handling.inc),
+           'handling_cost_tax': v2_money(handling.tax),
+           'handling_cost_tax_class_id': 2 if handling.rate else 0,
            'shipping_zone_id': 1, 'shipping_zone_name': addr.get('country', ''),
            'shipping_quotes': None, 'form_fields': list(addr.get('form_fields') or [])}
     return row
+
+
+def _fee_row(n, spec, c):
+    """orderFees row (ids 1.. per order, as in the spec example)."""
+    return {'id': n, 'type': spec['type'], 'display_name_customer': spec['name'],
+            'display_name_merchant': spec['name'], 'source': spec['source'],
+            'base_cost': v2_money(c.base), 'cost_ex_tax': v2_money(c.ex),
+            'cost_inc_tax': v2_money(c.inc), 'cost_tax': v2_money(c.tax),
+            'tax_class_id': spec['tax_class_id']}
 
 
 def _transactions(payment_method, payment_status, total_inc, currency):
