@@ -505,16 +505,7 @@ def test_get_orders_other_errors_raise(bc, server):
     assert info.value.kind == 'scope'
 
 
-# --- V3 transactions and raw access -------------------------------------------------
-
-def test_order_transactions(bc, server):
-    orders = add_orders(server, 1, payment_method='Credit Card', payment_status='captured')
-    transactions = bc.get_order_transactions(orders[0]['id'])
-    stored = server.store.order_transactions[orders[0]['id']]
-    assert stored and [t['id'] for t in transactions] == [t['id'] for t in stored]
-    server.store.order_transactions[orders[0]['id']] = []
-    assert bc.get_order_transactions(orders[0]['id']) == []   # 204
-
+# --- raw access ------------------------------------------------------------------
 
 def test_get_v2_204_is_none(bc, server):
     assert bc.get_v2('/orders', {'status_id': 4}) is None

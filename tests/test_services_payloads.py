@@ -215,7 +215,7 @@ def test_order_218_totals_discounts_and_fees():
     assert [fee.name for fee in order.fees] == ['A Fee', 'B Fee']
     assert order.fees[0].cost_ex_tax == Decimal('12.3')
     assert order.fees[1].cost_ex_tax == Decimal('4') and order.fees[1].cost_inc_tax == Decimal('12')
-    assert order.fees_inc_tax == Decimal('24.3')
+    assert sum(fee.cost_inc_tax for fee in order.fees) == Decimal('24.3')
 
 
 def test_order_247_typo_key_and_two_decimal_strings():

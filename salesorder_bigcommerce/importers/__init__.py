@@ -13,3 +13,4 @@ from . import order_lines
 from . import totals
 from . import item_importer
 from . import order_importer
+from . import order_feed

@@ -47,11 +47,6 @@ def payment_plan(order):
     return PaymentPlan(*amounts, refunded=refund - left, uncaptured=due - captured)
 
 
-def captured_amount(order):
-    """What the shopper paid through the store's payment method, less refunds."""
-    return payment_plan(order).payment
-
-
 def payment_reason(env, order, plan):
     """Why the cash sale registers less than the order's total ('' when it does not)."""
     status = order.payment_status.strip().lower()

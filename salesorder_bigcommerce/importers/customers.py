@@ -66,7 +66,7 @@ class CustomerResolver:
         new_deliveries = {}
         for order in orders:
             partner = self._known_partner(order, (order.email or "").strip().lower())
-            shipping = order.shipping_consignments[0].address if order.shipping_consignments else None
+            shipping = order.shipping_address
             if not partner or shipping is None:
                 continue
             try:
@@ -140,7 +140,7 @@ class CustomerResolver:
                 "bigcommerce_customer_id": order.customer_id})
             self._partners_by_customer[order.customer_id] = partner
         self._partners_by_email.setdefault(email, partner)
-        shipping = order.shipping_consignments[0].address if order.shipping_consignments else None
+        shipping = order.shipping_address
         return partner, self._delivery_partner(partner, shipping, order)
 
     def _address_values(self, address, where):

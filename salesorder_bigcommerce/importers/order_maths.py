@@ -27,7 +27,7 @@ the store prices with tax (``is_tax_inclusive``).
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from ..services.payloads import AppliedDiscount
+from ..services.order_payloads import AppliedDiscount
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)

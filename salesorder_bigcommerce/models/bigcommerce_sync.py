@@ -14,9 +14,7 @@ doing the same work at the same time.
 import logging
 import threading
 import time
-from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
@@ -26,10 +24,10 @@ from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tools import config
 
-from ..importers.results import ALREADY, CREATED, FAILED, SKIPPED, UPDATED, ImportReport, Outcome
+from ..importers.order_feed import FeedItem, StatusFeed, StopPass, SyncTotals, next_batch
+from ..importers.results import ALREADY, CREATED, FAILED, UPDATED, ImportReport, Outcome
 from ..services import const
 from ..services.errors import BigCommerceError
-from ..services.parsing import parse_datetime
 from .bigcommerce_sync_log import SYNC_STATES
 
 _logger = logging.getLogger(__name__)
@@ -45,172 +43,8 @@ DEFAULT_TIME_BUDGET = 600.0    # seconds, when Odoo runs without a time limit
 TIME_LIMIT_MARGIN = 30.0       # seconds left free below Odoo's time limit
 MIN_TIME_BUDGET = 10.0
 MAX_RATE_LIMIT_WAIT = 60.0     # a longer BigCommerce wait stops the pass instead
-MAX_ERROR_LINES = 200          # per sync log
 MAX_RETRIES_PER_PASS = 25      # failed orders read again per pass (may be a request each)
 SYNC_CLIENT_KEY = "bigcommerce_sync_client"
-
-
-# ----------------------------------------------------------------------
-# The order feed (plain Python: no ORM)
-# ----------------------------------------------------------------------
-
-@dataclass
-class _FeedItem:
-    """An order read by a pass: parsed, or the reason it did not parse."""
-    order_id: int
-    date_modified: datetime | None
-    order: object = None
-    error: str = ""
-
-    @property
-    def key(self):
-        return (self.date_modified or datetime.min, self.order_id)
-
-
-class _StatusFeed:
-    """The orders of one BigCommerce status modified since a moment, oldest change first.
-
-    Pages are read one at a time, each query starting again from the latest
-    date_modified read so far (keyset pagination) instead of asking for the next
-    page number: an order changed during the pass jumps to the end of the date
-    order and would shift every later order one place back, hiding one order at
-    each page boundary for good.
-    """
-
-    def __init__(self, client, status_id, since, page_size):
-        self.client = client
-        self.status_id = status_id
-        self.since = since
-        self.page_size = page_size
-        self.buffer = deque()
-        self.exhausted = False
-
-    def head(self, done):
-        """The next order whose id is not in `done` (reading a page when needed), or None."""
-        while True:
-            while self.buffer and self.buffer[0].order_id in done:
-                self.buffer.popleft()
-            if self.buffer or self.exhausted:
-                return self.buffer[0] if self.buffer else None
-            self._read_page(done)
-
-    def take(self):
-        return self.buffer.popleft()
-
-    def _read_page(self, done):
-        errors = []
-        orders = self.client.iter_orders(
-            status_id=self.status_id, min_date_modified=self.since, sort="date_modified:asc",
-            with_lines=True, page_size=self.page_size,
-            on_payload_error=lambda error, raw: errors.append((error, raw)))
-        items, fresh, boundary = [], 0, self.page_size
-        try:
-            for order in orders:
-                items.append(_FeedItem(order.id, order.date_modified, order=order))
-                fresh += order.id not in done
-                if len(items) + len(errors) >= boundary:
-                    if fresh:
-                        break
-                    # A whole page of orders sharing the last date, all seen: read on.
-                    boundary += self.page_size
-            else:
-                self.exhausted = True
-        finally:
-            orders.close()
-        items += [self._unparsed(error, raw) for error, raw in errors]
-        items.sort(key=lambda item: item.key)
-        dates = [item.date_modified for item in items if item.date_modified]
-        if dates:
-            self.since = max(dates)
-        self.buffer.extend(items)
-
-    @staticmethod
-    def _unparsed(error, raw):
-        raw = raw if isinstance(raw, dict) else {}
-        try:
-            order_id = int(raw.get("id") or 0)
-        except (TypeError, ValueError):
-            order_id = 0
-        try:
-            date_modified = parse_datetime(raw.get("date_modified"))
-        except BigCommerceError:
-            date_modified = None
-        return _FeedItem(order_id, date_modified, error=str(error))
-
-
-def _next_batch(feeds, done, size):
-    """Up to `size` new orders from all feeds, in (date_modified, id) order, and the
-    BigCommerceError that cut the batch short (None when none did).
-
-    An order is taken only when every feed has been read past it, so a batch cut
-    short by an error still holds exactly the oldest changes: the cursor may
-    advance to its last order."""
-    batch = []
-    try:
-        while len(batch) < size:
-            heads = [(item.key, index) for index, feed in enumerate(feeds)
-                     if (item := feed.head(done)) is not None]
-            if not heads:
-                break
-            item = feeds[min(heads)[1]].take()
-            done.add(item.order_id)
-            batch.append(item)
-    except BigCommerceError as error:
-        return batch, error
-    return batch, None
-
-
-@dataclass
-class _SyncTotals:
-    """What a pass did so far (the numbers of its sync log)."""
-    env: object                # for translations
-    seen: int = 0
-    imported: int = 0
-    already: int = 0
-    failed: int = 0
-    skipped: int = 0
-    errors: list = field(default_factory=list)
-
-    def add(self, report):
-        for outcome in report.outcomes:
-            self.seen += 1
-            if outcome.status in (CREATED, UPDATED):
-                self.imported += 1
-            elif outcome.status == ALREADY:
-                self.already += 1
-            elif outcome.status == SKIPPED:
-                self.skipped += 1
-            elif outcome.status == FAILED:
-                self.failed += 1
-                self.errors.append(f"{outcome.label}: {outcome.reason}")
-
-    def log_values(self):
-        lines = self.errors[:MAX_ERROR_LINES]
-        if len(self.errors) > MAX_ERROR_LINES:
-            lines.append(self.env._("… and %s more.", len(self.errors) - MAX_ERROR_LINES))
-        return {
-            "orders_seen": self.seen,
-            "orders_imported": self.imported,
-            "orders_already_imported": self.already,
-            "orders_failed": self.failed,
-            "orders_skipped": self.skipped,
-            "error_text": "\n".join(lines) or False,
-        }
-
-    def summary(self):
-        return self.env._("%(imported)s imported, %(already)s already imported, %(failed)s failed, "
-                 "%(skipped)s skipped (%(seen)s orders seen).",
-                 imported=self.imported, already=self.already, failed=self.failed,
-                 skipped=self.skipped, seen=self.seen)
-
-
-class _StopPass(Exception):
-    """Ends a pass early with a state ('stopped', 'failed') and a message."""
-
-    def __init__(self, state, message):
-        super().__init__(message)
-        self.state = state
-        self.message = message
 
 
 # ----------------------------------------------------------------------
@@ -361,9 +195,9 @@ class BigCommerceCart(models.Model):
         client = self._get_client(max_rate_limit_wait=min(MAX_RATE_LIMIT_WAIT, max(budget, 1.0)))
         cart = self.with_context(**{SYNC_CLIENT_KEY: client})
         since = self.sync_cursor - SYNC_OVERLAP if self.sync_cursor else None
-        feeds = [_StatusFeed(client, status.bigcommerce_id, since, batch_size)
+        feeds = [StatusFeed(client, status.bigcommerce_id, since, batch_size)
                  for status in self.import_status_ids.sorted("bigcommerce_id")]
-        totals, done = _SyncTotals(self.env), set()
+        totals, done = SyncTotals(self.env), set()
         start_cursor = self.sync_cursor
         started = self._sync_clock()
         longest = 0.0
@@ -374,10 +208,10 @@ class BigCommerceCart(models.Model):
                 # Out of time, a pass stops, but only once its cursor moved: re-reading the
                 # overlap (orders already imported) must not be all a short pass does.
                 if self.sync_cursor != start_cursor and self._sync_out_of_time(started, longest, budget):
-                    raise _StopPass("stopped", _(
+                    raise StopPass("stopped", _(
                         "Time budget of %(budget)s s used up: stopped after %(summary)s The next "
                         "pass resumes from here.", budget=round(budget), summary=totals.summary()))
-                batch, error = _next_batch(feeds, done, batch_size)
+                batch, error = next_batch(feeds, done, batch_size)
                 if batch:
                     cart._sync_process(log, client, batch, totals, move_cursor=True)
                     longest = max(longest, self._sync_clock() - batch_started)
@@ -387,7 +221,7 @@ class BigCommerceCart(models.Model):
                     break
             if not self._sync_out_of_time(started, longest, budget):
                 cart._sync_retry_failures(log, client, done, totals, batch_size)
-        except _StopPass as stop:
+        except StopPass as stop:
             return stop.state, stop.message
         return "done", totals.summary()
 
@@ -442,25 +276,25 @@ class BigCommerceCart(models.Model):
             orders = client.get_orders(order_ids, on_payload_error=lambda error, raw: errors.append((error, raw)))
         except BigCommerceError as error:
             raise self._sync_stop_for(error, totals) from None
-        items = [_FeedItem(order.id, order.date_modified, order=order) for order in orders]
-        items += [_StatusFeed._unparsed(error, raw) for error, raw in errors]
+        items = [FeedItem(order.id, order.date_modified, order=order) for order in orders]
+        items += [StatusFeed._unparsed(error, raw) for error, raw in errors]
         found = {item.order_id for item in items}
-        items += [_FeedItem(order_id, None, error=_("Order %(id)s was not found in the store.", id=order_id))
+        items += [FeedItem(order_id, None, error=_("Order %(id)s was not found in the store.", id=order_id))
                   for order_id in order_ids if order_id not in found]
         done.update(order_ids)
         self._sync_process(log, client, items, totals, move_cursor=False)
 
     def _sync_stop_for(self, error, totals):
-        """The _StopPass for an error of the store: a long rate-limit wait stops the pass
+        """The StopPass for an error of the store: a long rate-limit wait stops the pass
         (the next one resumes), anything else fails it."""
         cause = error if isinstance(error, BigCommerceError) else getattr(error, "bigcommerce_error", None)
         if isinstance(cause, BigCommerceError) and cause.kind == "rate_limited":
-            return _StopPass("stopped", _(
+            return StopPass("stopped", _(
                 "BigCommerce rate limit reached (retry in %(wait)s s): stopped after %(summary)s "
                 "The next pass resumes from here.",
                 wait=round(cause.retry_after or 0), summary=totals.summary()))
         text = error.args[0] if isinstance(error, UserError) and error.args else str(error)
-        return _StopPass("failed", _("Stopped by an error after %(summary)s %(error)s",
+        return StopPass("failed", _("Stopped by an error after %(summary)s %(error)s",
                                      summary=totals.summary(), error=text))
 
     # ------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Plain-Python BigCommerce services: no Odoo import anywhere in this package.
 
 client   -- BigCommerceClient, the one gateway to the REST API (V2 + V3)
-payloads -- value objects parsed from BigCommerce JSON
+payloads -- value objects parsed from BigCommerce JSON (orders in order_payloads,
+            the typed field reader in payload_fields)
 parsing  -- API Path / API Key / money / date parsing
 errors   -- BigCommerceError, the one exception type
 const    -- every external constant

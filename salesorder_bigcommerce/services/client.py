@@ -401,12 +401,6 @@ class BigCommerceClient:
                         found[order.id] = order
         return [found[i] for i in wanted if i in found]
 
-    def get_order_transactions(self, order_id):
-        """V3 transactions of an order ([] when there are none)."""
-        body = self.get_v3(f'/orders/{int(order_id)}/transactions')
-        data = body.get('data') if isinstance(body, dict) else None
-        return data if isinstance(data, list) else []
-
     @staticmethod
     def _order_includes():
         return {'include': const.ORDER_INCLUDE, 'consignment_structure': const.ORDER_CONSIGNMENT_STRUCTURE}
