@@ -316,6 +316,26 @@ class TestIsolation(OrderImportCase):
             [("cart_id", "=", self.cart.id)]), 2)
         self.assertEqual(self.env["res.partner"].search_count([]), partners_before + 1)
 
+    def test_a_database_error_while_preparing_one_order_fails_that_order_only(self):
+        # PostgreSQL itself refuses this customer (as a row made meanwhile by another run
+        # would): that order fails with the database's reason, the others import.
+        self.env.cr.execute("""
+            CREATE FUNCTION pg_temp.refuse_partner() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'refused by the database'; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_partner BEFORE INSERT ON res_partner FOR EACH ROW
+            WHEN (NEW.email = 'refused@example.com') EXECUTE FUNCTION pg_temp.refuse_partner();
+        """)
+        first = self.add_order()
+        refused = self.add_order(billing=factory.address(email="refused@example.com"))
+        last = self.add_order(billing=factory.address(email="last@example.com"))
+        report = self.cart._import_orders([first["id"], refused["id"], last["id"]])
+        by_id = {o.bigcommerce_id: o for o in report.outcomes}
+        self.assertEqual(by_id[refused["id"]].status, "failed")
+        self.assertIn("refused by the database", by_id[refused["id"]].reason)
+        self.assertEqual((by_id[first["id"]].status, by_id[last["id"]].status), ("created", "created"))
+        self.assertFalse(self.env["bigcommerce.order.binding"].search(
+            [("cart_id", "=", self.cart.id), ("bigcommerce_order_id", "=", refused["id"])]))
+
     def test_status_not_chosen_is_skipped(self):
         pending = self.add_order(status_id=1)
         report = self.cart._import_orders([pending["id"]])
