@@ -1,5 +1,21 @@
 from odoo.exceptions import UserError
 
+from .services.errors import BigCommerceError, BigCommercePayloadError
+
+
+def error_message(env, error):
+    """The message of a services error in the language of ``env`` (its
+    ``_lt`` template translated, then filled with its values); any other
+    exception's own text. Where a services error reaches the user, show this,
+    not ``str(error)`` (English)."""
+    if not isinstance(error, BigCommerceError):
+        return error.args[0] if isinstance(error, UserError) and error.args else str(error)
+    # The template is one of the services' _lt("...") texts, in the addon's .pot.
+    text = env._(error.template, **error.params) if error.params else env._(error.template)
+    if isinstance(error, BigCommercePayloadError) and error.prefix:
+        return f"{error.prefix}: {text}"
+    return text
+
 
 class BigCommerceUserError(UserError):
     """A BigCommerce failure shown to the user, keeping the services' error
@@ -8,3 +24,8 @@ class BigCommerceUserError(UserError):
     def __init__(self, message, bigcommerce_error):
         super().__init__(message)
         self.bigcommerce_error = bigcommerce_error
+
+    @classmethod
+    def from_error(cls, env, error):
+        """"BigCommerce: <the error's message>", in the user's language."""
+        return cls(env._("BigCommerce: %(error)s", error=error_message(env, error)), error)

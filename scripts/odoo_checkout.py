@@ -11,6 +11,7 @@ os.environ["TZ"] = "UTC"   # as Odoo's own launcher does
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 import odoo  # noqa: E402
+
 import odoo.addons  # noqa: E402
 
 if REPO not in odoo.addons.__path__:

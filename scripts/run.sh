@@ -30,6 +30,7 @@ source scripts/odoo_db.sh
 DB="${DB:-salesorder}"
 PORT="${PORT:-8069}"
 if db_exists "$DB"; then
+    restore_filestore "$DB"   # a database made while the template had lost its files
     echo "[run] updating the addon in $DB"
     odoo_bin -d "$DB" -u salesorder_bigcommerce --stop-after-init --log-level=warn --http-port=0
     NEW_DB=0

@@ -15,6 +15,8 @@ them. Nothing here goes into the addon: a database gets the sandbox cart only
 when this script is asked to create it (scripts/run.sh does so for the new
 databases it creates, unless --no-sandbox).
 """
+# A command-line program: print is its output.
+# pylint: disable=print-used
 import argparse
 import json
 import os
@@ -137,6 +139,7 @@ def ensure_cart(env, port=DEFAULT_PORT):
 def cart(args):
     sys.path.insert(0, str(REPO / "scripts"))
     import odoo_checkout  # noqa: F401  (the checkout's addon first on odoo.addons)
+
     import odoo
     from odoo.modules.registry import Registry
 

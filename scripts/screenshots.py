@@ -1,9 +1,12 @@
 """Take the README's screenshots (docs/screenshots/*.png) with headless Chromium.
 
     .venv/bin/python scripts/screenshots.py
-        Recreates the database sobc_screenshots with scripts/run.sh (Odoo on
-        port 8169, sandbox store on 8170), walks the sandbox cart, saves the
-        screenshots and stops everything: the same pictures every time.
+        Recreates the database sobc_screenshots (from the cached template of
+        scripts/odoo_db.sh, with the addon and the sandbox cart), serves it with
+        this checkout's Odoo on port 8169 and the sandbox store on 8170, walks
+        the sandbox cart, saves the screenshots and stops everything: the same
+        pictures every time. It touches no other database and installs nothing
+        (unlike scripts/run.sh, it does not run scripts/setup.sh).
     .venv/bin/python scripts/screenshots.py --url http://localhost:8069 --db salesorder
         Walks the "Sandbox Store" cart of an Odoo already running (this imports
         the Hoodie and order 102 into that database).
@@ -118,7 +121,7 @@ class Browser:
         data = self.send("Page.captureScreenshot", format="png")["data"]
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / name).write_bytes(base64.b64decode(data))
-        print("[screenshots] docs/screenshots/%s" % name)
+        print("[screenshots] docs/screenshots/%s" % name)  # pylint: disable=print-used
 
     def close(self):
         try:
@@ -181,31 +184,64 @@ def walk(browser, url, cart_id):
     browser.click(DIALOG + " footer button", "Close")
 
     browser.click("button[name=action_view_documents]")
+    browser.wait(".o_list_view .o_data_row td[name=bigcommerce_order_id]", "102")
+    browser.screenshot("orders_list.png")
     browser.click(".o_list_view .o_data_row td.o_data_cell[name=name]")
     browser.wait(".o_form_view .o_field_widget[name=invoice_line_ids] .o_data_row", "HOODIE-L-BLUE")
     browser.screenshot("imported_document.png")
 
+    browser.click('.o_main_navbar [data-menu-xmlid="sale.sale_order_menu"]')
+    browser.click('.dropdown-item[data-menu-xmlid="salesorder_bigcommerce.menu_bigcommerce_pending"]')
+    browser.wait(".o_list_view .o_data_row td[name=document_type]", "Invoice")
+    browser.screenshot("pending_list.png")
+
 
 def start_odoo(db, port, sandbox_port):
-    """A fresh database served by scripts/run.sh (with the sandbox); returns the process."""
-    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    """A fresh database `db` with the addon and the sandbox cart, served by this
+    checkout's Odoo next to the sandbox store; returns (processes, url)."""
+    py = sys.executable
+    env = dict(os.environ, PY=py, REPO=str(REPO), ODOO_SRC=os.environ.get("ODOO_SRC", "/opt/odoo/18.0"))
+    log = open(tempfile.gettempdir() + "/sobc_screenshots_run.log", "w")
+    # fresh_db: drop `db`, copy the cached template (built once if missing), install the addon.
+    subprocess.run(["bash", "-c", 'set -euo pipefail; source scripts/odoo_db.sh; fresh_db "$1"', "-", db],
+                   cwd=REPO, env=env, check=True, stdout=log, stderr=subprocess.STDOUT)
     journal = REPO / "var" / "sandbox" / ("orders-%d.jsonl" % sandbox_port)
     journal.unlink(missing_ok=True)   # a sandbox without orders created by hand
-    env = dict(os.environ, DB=db, PORT=str(port), SANDBOX_PORT=str(sandbox_port), SANDBOX="1")
-    log = open(tempfile.gettempdir() + "/sobc_screenshots_run.log", "w")
-    proc = subprocess.Popen([str(REPO / "scripts" / "run.sh"), "--log-level=warn"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    subprocess.run([py, str(REPO / "scripts" / "sandbox.py"), "cart", "-d", db, "--port", str(sandbox_port)],
+                   env=env, check=True, stdout=log, stderr=subprocess.STDOUT)
+    procs = [subprocess.Popen([py, str(REPO / "scripts" / "sandbox.py"), "serve", "--port", str(sandbox_port),
+                               "--with-parent"], env=env, stdout=log, stderr=subprocess.STDOUT)]
+    procs.append(subprocess.Popen(
+        [py, str(REPO / "scripts" / "odoo_checkout.py"), "-d", db, "--db-filter=^%s$" % db,
+         "--http-port=%d" % port, "--log-level=warn"],
+        env=env, stdout=log, stderr=subprocess.STDOUT))
     url = "http://localhost:%d" % port
     for _ in range(600):
-        if proc.poll() is not None:
-            sys.exit("scripts/run.sh stopped, see %s" % log.name)
-        try:
-            if requests.get(url + "/web/login", timeout=2).ok:
-                return proc, url
-        except requests.RequestException:
-            pass
+        if any(proc.poll() is not None for proc in procs):
+            stop(procs)
+            sys.exit("Odoo or the sandbox store stopped, see %s" % log.name)
+        if answers(url + "/web/login"):
+            return procs, url
         time.sleep(1)
+    stop(procs)
     sys.exit("Odoo did not start, see %s" % log.name)
+
+
+def answers(url):
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
+
+
+def stop(procs):
+    for proc in reversed(procs):
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def main(argv=None):
@@ -218,9 +254,11 @@ def main(argv=None):
     parser.add_argument("--password", default="admin")
     args = parser.parse_args(argv)
 
-    proc, url = None, args.url
+    procs, url = [], args.url
     if not url:
-        proc, url = start_odoo(args.db, args.port, args.sandbox_port)
+        if not args.db.startswith("sobc_screenshots"):
+            sys.exit("--db: a throwaway database named sobc_screenshots* (it is dropped first)")
+        procs, url = start_odoo(args.db, args.port, args.sandbox_port)
     browser = None
     try:
         browser = Browser()
@@ -231,14 +269,13 @@ def main(argv=None):
             failure = Path(tempfile.gettempdir(), "sobc_screenshots_failure.png")
             data = browser.send("Page.captureScreenshot", format="png")["data"]
             failure.write_bytes(base64.b64decode(data))
-            print("[screenshots] failed; the page then: %s" % failure, file=sys.stderr)
+            print("[screenshots] failed; the page then: %s" % failure,  # pylint: disable=print-used
+                  file=sys.stderr)
             raise
     finally:
         if browser:
             browser.close()
-        if proc:
-            proc.send_signal(signal.SIGTERM)   # run.sh stops Odoo and the sandbox
-            proc.wait(60)
+        stop(procs)
     return 0
 
 

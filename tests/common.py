@@ -22,7 +22,8 @@ class BigCommerceCase(TransactionCase):
     test_module = "salesorder_bigcommerce"
     test_sequence = 0
 
-    def __init_subclass__(cls, **kwargs):
+    # (returns None by contract: nothing to return)
+    def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
         super().__init_subclass__(**kwargs)
         cls.test_class = cls.__name__
 

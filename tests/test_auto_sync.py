@@ -85,7 +85,8 @@ class TestCursor(SyncCase):
         self.assertEqual(log.request_count, len(self.server.requests))
         request = self.order_list_requests()[0]
         self.assertEqual(request.query["sort"], "date_modified:asc")
-        self.assertEqual(request.query["status_id"], str(AWAITING_FULFILLMENT))
+        # Every status is read (an imported order is followed whatever its status now).
+        self.assertNotIn("status_id", request.query)
         self.assertIn("consignments.line_items", request.query["include"])
         self.assertNotIn("min_date_modified", request.query)
         self.assertEqual(self.cart.last_sync_state, "done")
@@ -95,7 +96,7 @@ class TestCursor(SyncCase):
         # The next pass re-reads the overlap: the orders are reported, not imported again.
         self.server.reset_requests()
         log = self.sync()
-        self.assertEqual(self.counts(log), (0, 3, 0))
+        self.assertEqual(self.counts(log), (0, 3, 0), (log.message, log.error_text, log.orders_seen))
         self.assertImportedOnce(orders)
         self.assertEqual(self.cart.sync_cursor, modified(orders[-1]))
         since = parse_datetime(self.order_list_requests()[0].query["min_date_modified"])
@@ -227,14 +228,15 @@ class TestResume(SyncCase):
 
 class TestStatuses(SyncCase):
 
-    def test_only_the_chosen_statuses_are_read_and_imported(self):
+    def test_only_the_chosen_statuses_are_imported_in_one_read_of_every_status(self):
         wanted = [self.add_order(), self.add_order()]
         for status_id in (AWAITING_PAYMENT, SHIPPED, AWAITING_SHIPMENT, PENDING):
             self.add_order(status_id=status_id)
         log = self.sync()
-        self.assertEqual((log.orders_seen, log.orders_imported), (2, 2))
+        self.assertEqual((log.orders_seen, log.orders_imported, log.orders_skipped), (6, 2, 4))
         self.assertImportedOnce(wanted)
-        self.assertEqual({r.query["status_id"] for r in self.order_list_requests()}, {str(AWAITING_FULFILLMENT)})
+        # One page of every status: an imported order is followed whatever its status becomes.
+        self.assertEqual([r.query.get("status_id") for r in self.order_list_requests()], [None])
 
     def test_several_statuses_are_synced_in_one_date_order(self):
         self.cart.import_status_ids = self.awaiting | self.awaiting_shipment
@@ -281,7 +283,8 @@ class TestFailingOrders(SyncCase):
         self.assertEqual(len(activity), 1)
         self.assertIn(str(bad["id"]), activity.summary)
         self.assertEqual(activity.user_id, self.cart.user_id)
-        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(activity.activity_type_id,
+                         self.env.ref("salesorder_bigcommerce.mail_activity_type_order_failed"))
         # The cursor passed the failed order: it is remembered and tried again instead.
         self.assertEqual(self.cart.sync_cursor, modified(bad))
         self.assertEqual(self.cart.sync_failure_ids.bigcommerce_order_id, bad["id"])

@@ -1,6 +1,8 @@
 """The cart screen: validation of the connection fields, Test Connection,
 order statuses, access rights and the secrecy of the access token."""
 import logging
+import socket
+import time
 
 from common import ACCESS_TOKEN, CLIENT_ID, BigCommerceCase
 
@@ -42,6 +44,18 @@ class TestCartFields(BigCommerceCase):
                 self.cart.api_path = path
                 self.cart.flush_recordset()
             self.assertIn("https://api.bigcommerce.com/stores/{store_hash}/v3/", str(caught.exception))
+
+    def test_plain_http_only_for_this_machine(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.cart.api_path = "http://example.com/stores/abc123/v3/"
+            self.cart.flush_recordset()
+        message = str(caught.exception)
+        for fragment in ("must use https://", "localhost, 127.0.0.1 or ::1", "sandbox", "example.com"):
+            self.assertIn(fragment, message)
+        self.cart.api_path = self.server.api_path            # http://127.0.0.1:<port>/...: accepted
+        self.cart.flush_recordset()
+        self.assertTrue(self.server.api_path.startswith("http://127.0.0.1:"))
+        self.assertEqual(self.cart.action_test_connection()["params"]["type"], "success")
 
     def test_api_key_shape(self):
         self.cart.api_key = "client:token"   # accepted
@@ -106,13 +120,29 @@ class TestConnection(BigCommerceCase):
         self.cart.api_path = self.server.api_path.replace("abc123", "nosuchstore")
         self.assertConnectionFails("404", "nosuchstore")
 
-    def test_unreachable_host(self):
-        self.cart.api_path = "http://127.0.0.1:9/stores/abc123/v3/"   # closed port
-        self.assertConnectionFails("127.0.0.1")
+    def test_unreachable_host_fails_fast(self):
+        # Odoo's test classes let requests reach 127.0.0.1 only: a closed local port.
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.cart.api_path = f"http://127.0.0.1:{port}/stores/abc123/v3/"
+        started = time.monotonic()
+        message = self.assertConnectionFails(f"127.0.0.1:{port}", "connection refused", "Cart Connect URL")
+        self.assertLess(time.monotonic() - started, 2)   # one attempt, no backoff
+        self.assertNotIn("attempts", message)
+
+    def test_unknown_host_says_what_is_wrong(self):
+        # In tests Odoo blocks hosts other than 127.0.0.1 / localhost (BlockedRequest,
+        # a ConnectionError), the way a DNS failure or a firewall would.
+        self.cart.api_path = "https://no-such-store.invalid/stores/abc123/v3/"
+        started = time.monotonic()
+        self.assertConnectionFails("Could not reach no-such-store.invalid", "Cart Connect URL")
+        self.assertLess(time.monotonic() - started, 2)
 
     def test_store_error(self):
         self.server.inject(503, count=10)
         self.assertConnectionFails("503")
+        self.assertEqual(len(self.server.requests), 1)   # a button does not retry
 
     def test_token_never_logged_nor_posted(self):
         with self.assertLogs(level=logging.DEBUG) as logs:

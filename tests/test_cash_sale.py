@@ -92,7 +92,8 @@ class CashSaleCase(BigCommerceCase):
         receivable = self.receivable(invoice)
         self.assertFalse(receivable.matched_credit_ids)
         self.assertAlmostEqual(receivable.amount_residual, invoice.amount_total)
-        self.assertFalse(self.env["account.payment"].search([("partner_id", "=", invoice.commercial_partner_id.id)]))
+        self.assertFalse(self.env["account.payment"].search(
+            [("partner_id", "=", invoice.commercial_partner_id.id)]))
 
     def last_message(self, invoice):
         return invoice.message_ids[:1].body or ""
@@ -112,7 +113,8 @@ class TestCashSalePayments(CashSaleCase):
 
     def test_immediate_payment_term(self):
         _order, invoice = self.import_order()
-        self.assertEqual(invoice.invoice_payment_term_id, self.env.ref("account.account_payment_term_immediate"))
+        self.assertEqual(invoice.invoice_payment_term_id,
+                         self.env.ref("account.account_payment_term_immediate"))
         invoice.action_post()
         self.assertEqual(invoice.invoice_date_due, invoice.invoice_date)
         self.assertEqual(self.receivable(invoice).date_maturity, invoice.invoice_date)
@@ -148,8 +150,8 @@ class TestCashSalePayments(CashSaleCase):
                 _order, invoice = self.import_order(status_id, payment_status=payment_status,
                                                     store_credit_amount="5.0000")
                 self.cart.store_credit_journal_id = self.store_credit_journal
-                self.assertEqual((invoice.bigcommerce_payment_amount, invoice.bigcommerce_store_credit_amount),
-                                 (0, 0))
+                self.assertEqual(
+                    (invoice.bigcommerce_payment_amount, invoice.bigcommerce_store_credit_amount), (0, 0))
                 self.assertIn("not charged", invoice.bigcommerce_payment_note)
                 invoice.action_post()
                 self.assertNothingRegistered(invoice)
@@ -199,7 +201,8 @@ class TestCashSalePayments(CashSaleCase):
         self.assertIn("Gift certificates of", note)
         invoice.action_post()
         self.assertPayment(invoice.bigcommerce_payment_id, invoice, self.bank, total - 15)
-        self.assertFalse(invoice.bigcommerce_store_credit_payment_id | invoice.bigcommerce_gift_certificate_payment_id)
+        self.assertFalse(invoice.bigcommerce_store_credit_payment_id
+                         | invoice.bigcommerce_gift_certificate_payment_id)
         self.assertEqual(invoice.payment_state, "partial")
         self.assertAlmostEqual(invoice.amount_residual, 15)
         self.assertAlmostEqual(self.receivable(invoice).amount_residual, 15)
@@ -294,7 +297,8 @@ class TestCashSalePayments(CashSaleCase):
                                 (invoice.bigcommerce_store_credit_payment_id, 4)):
             # In the company's currency the lines are converted; in EUR they are the store's amounts.
             self.assertEqual((payment.currency_id, payment.move_id.state), (eur, "posted"))
-            liquidity = payment.move_id.line_ids.filtered(lambda ln: ln.account_id == payment.outstanding_account_id)
+            liquidity = payment.move_id.line_ids.filtered(
+                lambda ln, account=payment.outstanding_account_id: ln.account_id == account)
             receivable = payment.move_id.line_ids - liquidity
             self.assertAlmostEqual(liquidity.amount_currency, amount)
             self.assertAlmostEqual(receivable.amount_currency, -amount)

@@ -422,7 +422,7 @@ def _check_totals(order, kwargs=None):
     charges = ('shipping_cost', 'handling_cost', 'wrapping_cost')
     d = sum((D(str(c['discount'])) for c in coupons if c['type'] in (3, 4)), D(0))
     applied = [sum((D(x['amount']) for x in r['applied_discounts']), D(0)) for r in rows]
-    nets = [m('base_total', r) - a for r, a in zip(rows, applied)]
+    nets = [m('base_total', r) - a for r, a in zip(rows, applied, strict=True)]
     fee_b = sum((D(f['cost' + B]) for f in fees), D(0))
     fee_inc = sum((D(f['cost_inc_tax']) for f in fees), D(0))
     # (1) - (6)
@@ -467,7 +467,7 @@ def _check_totals(order, kwargs=None):
         return
     # (7), (8): each line's tax from its rate
     order_rate = D(kwargs.get('tax_rate', 0))
-    for spec, r, net in zip(kwargs['lines'], rows, nets):
+    for spec, r, net in zip(kwargs['lines'], rows, nets, strict=True):
         rate = order_rate if spec['_tax_rate'] is None else spec['_tax_rate']
         full = _tax(m('base_total', r), rate, inclusive)
         assert m('total_inc_tax', r) - m('total_ex_tax', r) == full
@@ -611,7 +611,7 @@ def test_random_store_orders_served_over_http(server, http):
                                                shipping_discount_in_cost=False, fee_chance=0.5):
         oid = o['id']
         got = http('GET', 'v2/orders/%s' % oid, params={'include': 'fees'}).json()
-        sub = lambda name: (lambda r: r.json() if r.status_code == 200 else [])(  # noqa: E731
+        sub = lambda name, oid=oid: (lambda r: r.json() if r.status_code == 200 else [])(  # noqa: E731
             http('GET', 'v2/orders/%s/%s' % (oid, name)))
         got.update(_products=sub('products'), _coupons=sub('coupons'),
                    _shipping_addresses=sub('shipping_addresses'), _fees=got['fees'])
@@ -803,8 +803,8 @@ def test_store_add_order_assigns_ids_and_dates(server):
     store = server.store
     store.set_now('2024-06-01T08:00:00Z')
     p, = _simple(store)
-    o = store.add_order(factory.order(lines=[factory.line(p, 1)], customer_id=5,
-                                      shipping=[factory.address('A', 'B'), factory.address('C', 'D', country_iso2='NL')],
+    shipping = [factory.address('A', 'B'), factory.address('C', 'D', country_iso2='NL')]
+    o = store.add_order(factory.order(lines=[factory.line(p, 1)], customer_id=5, shipping=shipping,
                                       coupon=factory.coupon()))
     assert o['date_created'] == o['date_modified'] == 'Sat, 01 Jun 2024 08:00:00 +0000'
     rows = store.order_products[o['id']]

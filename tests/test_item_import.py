@@ -159,9 +159,9 @@ class TestItemScreen(ItemImportCase):
         product_requests = [r for r in self.server.requests if r.path.endswith("/catalog/products")]
         self.assertEqual(len(product_requests), 2)
         self.assertTrue(all("variants" in r.query.get("include", "") for r in product_requests))
-        line = wizard.line_ids.filtered(lambda l: l.sku == "CAT-00050")
+        line = wizard.line_ids.filtered(lambda row: row.sku == "CAT-00050")
         self.assertEqual(line.variant_count, 6)
-        first = wizard.line_ids.filtered(lambda l: l.sku == "CAT-00001")
+        first = wizard.line_ids.filtered(lambda row: row.sku == "CAT-00001")
         (line | first).write({"selected": True})
         self.server.reset_requests()
         wizard.action_import()
@@ -201,7 +201,8 @@ class TestLinkToExistingVariant(ItemImportCase):
             (0, 0, {"name": "Small"}), (0, 0, {"name": "Large"})]})
         template = self.env["product.template"].create({
             "name": "Cup", "list_price": 5.0,
-            "attribute_line_ids": [(0, 0, {"attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})]})
+            "attribute_line_ids": [
+                (0, 0, {"attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})]})
         small, large = template.product_variant_ids
         small.default_code = "CUP-S"
         cup = self.add(name="Small cup", sku="CUP-S", price=Decimal("6.50"))
@@ -243,7 +244,8 @@ class TestItemsWithoutSku(ItemImportCase):
         self.assertEqual(self.env["product.template"].search_count([("name", "like", "Gift wrap")]), 1)
 
     def test_variant_without_sku(self):
-        scarf = self.add_without_sku(factory.product(name="Scarf", sku="SC", price=Decimal("15.00"), variants=[
+        scarf = self.add_without_sku(factory.product(
+                name="Scarf", sku="SC", price=Decimal("15.00"), variants=[
             factory.variant("SC-RED", options={"Color": "Red"}),
             factory.variant("SC-GREEN", price=Decimal("17.00"), options={"Color": "Green"}),
         ]), variant_skus=("SC-GREEN",))
@@ -275,7 +277,8 @@ class TestItemsWithoutSku(ItemImportCase):
         self.assertEqual([o.status for o in report.outcomes], ["created"] * 3)
         sticker, badge, odoo_mug = (self.outcome(report, p).records for p in (first, second, mug))
         self.assertEqual(len(sticker | badge | odoo_mug | loose), 4)
-        self.assertEqual((sticker.default_code, badge.default_code, odoo_mug.default_code), (False, False, "MUG-9"))
+        self.assertEqual((sticker.default_code, badge.default_code, odoo_mug.default_code),
+                         (False, False, "MUG-9"))
         self.assertEqual((sticker.lst_price, badge.lst_price, odoo_mug.lst_price), (1.0, 2.0, 9.0))
         self.assertEqual((loose.name, loose.lst_price), ("Loose item", 1.0))
         # Again, together: each finds its own product.
@@ -328,7 +331,8 @@ class TestItemsWithoutSku(ItemImportCase):
         self.assertEqual(self.bindings(new).sku, "LAMP")
 
     def test_order_for_an_item_without_sku_uses_its_product(self):
-        self.cart.import_status_ids = self.env["bigcommerce.order.status"].search([("bigcommerce_id", "=", 11)])
+        self.cart.import_status_ids = self.env["bigcommerce.order.status"].search(
+            [("bigcommerce_id", "=", 11)])
         self.cart.import_orders_as = "sale_order"
         known = self.add_without_sku(factory.product(name="Known", price=Decimal("3.00")))
         unknown = self.add_without_sku(factory.product(name="Unknown", price=Decimal("4.00")))

@@ -27,7 +27,8 @@ class ItemPriceCase(BigCommerceCase):
     def set_variant_price(self, product, sku, price):
         """Give the store's variant `sku` its own price (None: inherit the product's)."""
         stored = self.server.store.products[product["id"]]
-        next(v for v in stored["variants"] if v["sku"] == sku)["price"] = None if price is None else float(price)
+        variant = next(v for v in stored["variants"] if v["sku"] == sku)
+        variant["price"] = None if price is None else float(price)
         self.server.store.update_product(product["id"])   # recomputes calculated prices
 
     def store_prices(self, product):
@@ -148,7 +149,8 @@ class TestLinkedVariantPrices(ItemPriceCase):
             (0, 0, {"name": "Small"}), (0, 0, {"name": "Large"})]})
         template = self.env["product.template"].create({
             "name": "Cup", "list_price": 5.0,
-            "attribute_line_ids": [(0, 0, {"attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})]})
+            "attribute_line_ids": [
+                (0, 0, {"attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})]})
         template.attribute_line_ids.product_template_value_ids.price_extra = 0.35
         small, large = template.product_variant_ids
         small.default_code = "CUP-S"
@@ -244,7 +246,8 @@ class TestUnchangedItems(ItemPriceCase):
         # changed product's variant too).
         self.server.store.update_product(mug["id"], price=13.0)
         self.cart.import_items(ids)
-        mug_product = self.cart.product_binding_ids.filtered(lambda b: b.bigcommerce_product_id == mug["id"]).product_id
+        mug_product = self.cart.product_binding_ids.filtered(
+            lambda b: b.bigcommerce_product_id == mug["id"]).product_id
         written = self.written_since(records)
         self.assertIn(mug_product.product_tmpl_id, written)
         self.assertLessEqual(set(written), {mug_product, mug_product.product_tmpl_id})

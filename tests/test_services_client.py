@@ -1,7 +1,7 @@
 """Plain pytest: BigCommerceClient against the fake BigCommerce server."""
 import logging
-import math
 import socket
+import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -143,9 +143,61 @@ def test_unreachable_closed_port(make_client, sleeps):
     with pytest.raises(BigCommerceError) as info:
         bc.get_store()
     assert info.value.kind == 'unreachable'
-    assert str(info.value).startswith('Could not reach 127.0.0.1: ')
+    assert str(info.value).startswith(f'Could not reach {bc.host}:')
+    assert 'connection refused' in str(info.value) and '(4 attempts)' in str(info.value)
     assert sleeps == [1.0, 2.0, 4.0]            # exponential backoff, max_retries=3
     assert bc.request_count == 4
+
+
+# --- quick client (a button the user waits on) ----------------------------------------
+
+def test_quick_client_refused_fails_at_once(make_client, sleeps):
+    port = closed_port()
+    bc = make_client(api_path=f'http://127.0.0.1:{port}/stores/abc123/v3/', quick=True,
+                     sleep=time.sleep)
+    started = time.monotonic()
+    with pytest.raises(BigCommerceError) as info:
+        bc.get_store()
+    assert time.monotonic() - started < 2
+    assert info.value.kind == 'unreachable' and bc.request_count == 1
+    assert str(info.value).startswith(f'Could not reach 127.0.0.1:{port}: connection refused')
+    assert 'Cart Connect URL' in str(info.value)
+
+
+def test_quick_client_unknown_host(make_client, monkeypatch):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == 'no-such-store.invalid':
+            raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+        return real(host, *args, **kwargs)
+    monkeypatch.setattr(socket, 'getaddrinfo', getaddrinfo)
+    bc = make_client(api_path='https://no-such-store.invalid/stores/abc123/v3/', quick=True,
+                     sleep=time.sleep)
+    started = time.monotonic()
+    with pytest.raises(BigCommerceError) as info:
+        bc.get_store()
+    assert time.monotonic() - started < 2
+    assert info.value.kind == 'unreachable' and bc.request_count == 1
+    assert 'Could not reach no-such-store.invalid: unknown host name' in str(info.value)
+    assert TOKEN not in str(info.value)
+
+
+def test_quick_client_options(make_client, server, sleeps):
+    bc = make_client(quick=True)
+    assert (bc.timeout, bc.max_retries) == (client_module.const.QUICK_TIMEOUT, 0)
+    assert make_client(quick=True, timeout=1).timeout == 1      # never longer than asked
+    server.inject(503, count=3)
+    with pytest.raises(BigCommerceError) as info:
+        bc.get_store()
+    assert info.value.status == 503 and bc.request_count == 1 and sleeps == []
+    server.clear_injections()
+    server.inject(429, headers={'X-Rate-Limit-Time-Reset-Ms': '15000'})
+    with pytest.raises(BigCommerceError) as info:
+        bc.get_store()
+    assert info.value.kind == 'rate_limited' and sleeps == []   # no 15 s wait behind a button
+    server.inject(429, headers={'X-Rate-Limit-Time-Reset-Ms': '500'})
+    assert bc.get_store().store_hash == 'abc123' and sleeps == [0.5]
 
 
 def test_timeout_retried_then_success(make_client, server, sleeps):
@@ -292,81 +344,10 @@ def test_debug_log_line(bc, caplog):
 
 # --- V3 pagination: catalog ---------------------------------------------------------
 
-def test_iter_products_all_pages_one_request_per_250(bc, server):
-    factory.catalog(600, variants_every=5, store=server.store)
-    products = list(bc.iter_products())
-    assert len(products) == 600 and len({p.id for p in products}) == 600
-    listing = api_requests(server, '/catalog/products')
-    assert len(listing) == math.ceil(600 / 250) == bc.request_count
-    assert [r.query['page'] for r in listing] == ['1', '2', '3']
-    assert all(r.query['include'] == 'variants' and r.query['limit'] == '250' for r in listing)
-    with_options = [p for p in products if p.has_options]
-    assert len(with_options) == 120
-    assert all(len(p.variants) == 6 for p in with_options)
-    custom = [v for p in with_options for v in p.variants if v.price is not None]
-    assert len(custom) == 120   # one custom-priced variant each, the others inherit
-    simple = next(p for p in products if not p.has_options)
-    assert len(simple.variants) == 1 and simple.variants[0].is_base
-
-
-def test_iter_products_small_pages(bc, server):
-    factory.catalog(7, store=server.store)
-    assert len(list(bc.iter_products(page_size=3))) == 7
-    assert bc.request_count == 3
-
-
-def test_iter_products_filters(bc, server):
-    products = factory.catalog(30, store=server.store)
-    wanted = [products[i]['id'] for i in (0, 5, 29)]
-    found = list(bc.iter_products(ids=wanted + [999999]))
-    assert [p.id for p in found] == sorted(wanted)
-    [request] = server.requests
-    assert request.query['id:in'] == ','.join(map(str, sorted(wanted + [999999])))
-    server.reset_requests()
-    assert [p.sku for p in bc.iter_products(sku='CAT-00004')] == ['CAT-00004']
-    assert list(bc.iter_products(ids=[])) == []
-
-
-def test_iter_products_many_ids_chunked(bc, server, monkeypatch):
-    monkeypatch.setattr(client_module.const, 'ID_IN_CHUNK_SIZE', 10)
-    products = factory.catalog(25, store=server.store)
-    found = list(bc.iter_products(ids=[p['id'] for p in products]))
-    assert len(found) == 25 and bc.request_count == 3
-
-
-def test_iter_products_without_variants(bc, server):
-    factory.catalog(3, store=server.store)
-    products = list(bc.iter_products(include_variants=False))
-    assert all(p.variants == () for p in products)
-    assert 'include' not in server.requests[0].query
-
-
-def test_iter_products_refetches_long_variant_lists(bc, server):
-    variants = [factory.variant(f'BIG-{i}', options={'Number': str(i)}) for i in range(260)]
-    big = server.store.add_product(factory.product(name='Big', sku='BIG', variants=variants))
-    server.store.add_product(factory.product(name='Small', sku='SMALL'))
-    products = {p.sku: p for p in bc.iter_products()}
-    assert len(products['BIG'].variants) == 260
-    assert len(products['SMALL'].variants) == 1
-    variant_pages = api_requests(server, f"/catalog/products/{big['id']}/variants")
-    assert len(variant_pages) == 2          # 260 variants, 250 a page
-
-
 def test_iter_v3_follows_meta_pagination(bc, server):
     factory.catalog(5, store=server.store)
     rows = list(bc.iter_v3('/catalog/products', {'sort': 'id'}, page_size=2))
     assert len(rows) == 5 and bc.request_count == 3
-
-
-def test_iter_products_bad_product_reported_and_skipped(bc, server):
-    products = factory.catalog(3, store=server.store)
-    server.store.products[products[1]['id']]['price'] = 'abc'
-    with pytest.raises(BigCommercePayloadError, match=f"Product {products[1]['id']}: price 'abc'"):
-        list(bc.iter_products())
-    bad = []
-    good = list(bc.iter_products(on_payload_error=lambda error, raw: bad.append((error, raw['id']))))
-    assert [p.id for p in good] == [products[0]['id'], products[2]['id']]
-    assert [raw_id for _, raw_id in bad] == [products[1]['id']]
 
 
 # --- V2 pagination: orders ----------------------------------------------------------

@@ -44,6 +44,30 @@ def test_api_path_http_only_for_this_machine(api_path, root):
     assert parsing.parse_api_path(api_path).root_url == root
 
 
+@pytest.mark.parametrize('api_path, host', [
+    ('http://example.com/stores/abc123/v3/', 'example.com'),
+    ('http://api.bigcommerce.com/stores/abc123/v3/', 'api.bigcommerce.com'),
+    ('http://127.0.0.2:8070/stores/abc123/v3/', '127.0.0.2'),   # only the three local names
+    ('http://0.0.0.0:8070/stores/abc123/v3/', '0.0.0.0'),
+    ('http://localhost.example.com/stores/abc123/v3/', 'localhost.example.com'),
+])
+def test_api_path_plain_http_message_says_what_is_accepted(api_path, host):
+    with pytest.raises(BigCommerceError) as info:
+        parsing.parse_api_path(api_path)
+    message = str(info.value)
+    assert 'must use https://' in message
+    assert 'only for a store on this machine (localhost, 127.0.0.1 or ::1)' in message
+    assert f'not for {host}.' in message
+    assert 'https://api.bigcommerce.com/stores/{store_hash}/v3/' in message
+
+
+def test_api_path_other_scheme_message_names_https_and_the_local_exception():
+    with pytest.raises(BigCommerceError) as info:
+        parsing.parse_api_path('ftp://api.bigcommerce.com/stores/abc123/v3/')
+    assert 'must start with https://' in str(info.value)
+    assert 'localhost, 127.0.0.1 or ::1' in str(info.value)
+
+
 @pytest.mark.parametrize('api_path', [
     None,
     '',

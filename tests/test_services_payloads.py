@@ -10,9 +10,14 @@ from shared_examples import example
 from odoo.addons.salesorder_bigcommerce.services import payloads
 from odoo.addons.salesorder_bigcommerce.services.errors import BigCommercePayloadError
 from odoo.addons.salesorder_bigcommerce.services.payloads import (
-    Order, OrderLine, OrderStatus, Product, StoreInfo, Variant, html_to_text,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    StoreInfo,
+    Variant,
+    html_to_text,
 )
-
 
 ORDER_247 = 'order_v2__get_247_multiple_items.VERBATIM_has_typo_key.json'
 
@@ -102,7 +107,8 @@ def test_variants_with_options():
     variants = [Variant.from_json(v) for v in raw]
     assert [v.sku for v in variants] == ['SMIT', 'SMIT-1', 'SMIT-2']
     beige = variants[0]
-    assert (beige.id, beige.product_id, beige.price, beige.sale_price) == (382, 192, Decimal('10'), Decimal('8'))
+    assert (beige.id, beige.product_id, beige.price, beige.sale_price) == (
+        382, 192, Decimal('10'), Decimal('8'))
     assert not beige.is_base
     assert beige.option_values == (payloads.OptionValue(option_id=220, option_name='Color',
                                                         value_id=174, label='Beige'),)
@@ -186,7 +192,8 @@ def test_html_to_text(markup, text):
 def test_order_from_list_example_without_lines():
     raw = example('orders_v2__list.json')[0]
     order = Order.from_json(raw)
-    assert (order.id, order.customer_id, order.status_id, order.status) == (100, 20, 11, 'Awaiting Fulfillment')
+    assert (order.id, order.customer_id, order.status_id, order.status) == (
+        100, 20, 11, 'Awaiting Fulfillment')
     assert order.date_created == datetime(2018, 1, 10, 21, 5, 30)
     assert order.date_modified == datetime(2018, 12, 5, 20, 16, 55)
     assert (order.currency_code, order.display_currency_code) == ('USD', 'USD')
@@ -275,7 +282,8 @@ def test_order_lines_from_all_consignments():
     assert order.has_lines
     assert [line.id for line in order.lines] == [240, 238, 35]   # shipping, then downloads
     variant_line, custom_line, upload_line = order.lines
-    assert (variant_line.product_id, variant_line.variant_id, variant_line.quantity) == (201, 477, Decimal('4'))
+    assert (variant_line.product_id, variant_line.variant_id, variant_line.quantity) == (
+        201, 477, Decimal('4'))
     assert variant_line.sku == 'SKU-201-Red-Small T-Shirt-Able Brewing System'
     assert variant_line.price_ex_tax == Decimal('217.09') and variant_line.price_inc_tax == Decimal('235')
     assert variant_line.total_ex_tax == Decimal('868.36') and variant_line.total_tax == Decimal('71.64')
@@ -316,7 +324,8 @@ def test_order_lines_gift_certificates_pickups_and_single_object_items():
 
 def test_order_lines_deduplicated_by_id():
     raw = order_with_consignments()
-    raw['consignments']['pickups'] = [{'id': 99, 'line_items': [example('order_v2__product_custom_238.json')]}]
+    raw['consignments']['pickups'] = [
+        {'id': 99, 'line_items': [example('order_v2__product_custom_238.json')]}]
     order = Order.from_json(raw)
     assert [line.id for line in order.lines].count(238) == 1
 
@@ -352,7 +361,8 @@ def test_order_lines_from_products_rows_and_shipping_addresses():
 
 def test_order_line_standalone():
     line = OrderLine.from_json(example('order_v2__product_simple_116.json'))
-    assert (line.id, line.product_id, line.variant_id, line.sku, line.name) == (116, 188, 0, 'DUST1', 'Dustpan & Brush')
+    assert (line.id, line.product_id, line.variant_id, line.sku, line.name) == (
+        116, 188, 0, 'DUST1', 'Dustpan & Brush')
     assert line.base_price == Decimal('31.95') and line.price_tax == Decimal('5.28')
     assert line.type == 'physical' and line.address_id == 81
 

@@ -12,7 +12,8 @@ from odoo.addons.salesorder_bigcommerce.importers.results import FAILED
 from odoo.addons.salesorder_bigcommerce.importers.taxes import TaxResolver
 
 D = Decimal
-REPARTITION = ("document_type", "repartition_type", "factor_percent", "account_id", "tag_ids", "use_in_tax_closing")
+REPARTITION = ("document_type", "repartition_type", "factor_percent", "account_id", "tag_ids",
+               "use_in_tax_closing")
 
 
 class TaxBookingCase(BigCommerceCase):
@@ -88,7 +89,8 @@ class TestBooking(TaxBookingCase):
         order = self.add_order(tax_rate=D("0.19"), tax_inclusive=True, shipping_cost=D("5.95"))
         invoice = self.cart.import_orders([order["id"]])
         tax = self.assertBooksLikeTheCompany(invoice, order)
-        self.assertEqual((tax.amount, tax.price_include, tax.name), (19.0, True, "19% (BigCommerce, included)"))
+        self.assertEqual((tax.amount, tax.price_include, tax.name),
+                         (19.0, True, "19% (BigCommerce, included)"))
         self.assertEqual(tax.tax_group_id.name, "Tax 19%")
 
     def test_created_tax_copies_the_default_tax_distribution(self):
@@ -101,7 +103,8 @@ class TestBooking(TaxBookingCase):
         tax = TaxResolver(self.cart).tax(D("8.25"), False)
 
         def distribution(lines):
-            return [tuple(line[name] for name in REPARTITION) for line in lines.sorted(lambda ln: (ln.sequence, ln.id))]
+            return [tuple(line[name] for name in REPARTITION)
+                    for line in lines.sorted(lambda ln: (ln.sequence, ln.id))]
 
         self.assertEqual(distribution(tax.invoice_repartition_line_ids),
                          distribution(self.default_tax.invoice_repartition_line_ids))
@@ -115,8 +118,8 @@ class TestBooking(TaxBookingCase):
         included = self.own_tax(20.0, "VAT 20% included", price_include_override="tax_included")
         self.company.account_sale_tax_id = False
         tax = TaxResolver(self.cart).tax(D("19"), True)
-        self.assertEqual(tax.repartition_line_ids.filtered(lambda line: line.repartition_type == "tax").account_id,
-                         self.tax_account)
+        tax_lines = tax.repartition_line_ids.filtered(lambda line: line.repartition_type == "tax")
+        self.assertEqual(tax_lines.account_id, self.tax_account)
         self.assertEqual(tax.tax_group_id.name, "Tax 19%")
         self.assertNotEqual(tax, included)
 
@@ -142,7 +145,8 @@ class TestBooking(TaxBookingCase):
         booked = self.own_tax(8.25, "Sales 8.25%", sequence=50)
         group = self.env["account.tax"].create({
             "name": "Group 8.25%", "amount_type": "group", "amount": 8.25,
-            "children_tax_ids": [Command.create({"name": "8.25 child", "amount": 8.25, "type_tax_use": "none"})]})
+            "children_tax_ids": [
+                Command.create({"name": "8.25 child", "amount": 8.25, "type_tax_use": "none"})]})
         tax = TaxResolver(self.cart).tax(D("8.25"), False)
         self.assertEqual(tax, booked)
         self.assertFalse(tax & (no_account | group))

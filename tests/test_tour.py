@@ -58,3 +58,7 @@ class TestSandboxTour(HttpCase):
         self.assertEqual((invoice.move_type, invoice.state), ("out_invoice", "draft"))
         self.assertEqual(invoice.bigcommerce_order_id, 102)
         self.assertIn("HOODIE-L-BLUE", invoice.invoice_line_ids.product_id.mapped("default_code"))
+        # What the Orders button counted and BigCommerce Pending listed.
+        self.assertEqual(cart.order_count, 1)
+        binding = cart.order_binding_ids
+        self.assertEqual((binding.document_type, binding.pending), ("invoice", True))

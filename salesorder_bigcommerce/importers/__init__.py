@@ -14,3 +14,6 @@ from . import totals
 from . import item_importer
 from . import order_importer
 from . import order_feed
+from . import order_snapshot
+from . import refund_maths
+from . import order_changes

@@ -45,7 +45,8 @@ class DocumentValues:
                     "Currency %(code)s is not active in Odoo: activate it (Accounting › Configuration › "
                     "Currencies) and give it a rate, then import the order again.", code=code))
             if currency != self.company.currency_id and not self.env["res.currency.rate"].search_count([
-                    ("currency_id", "=", currency.id), ("company_id", "in", [False, self.company.id])], limit=1):
+                    ("currency_id", "=", currency.id), ("company_id", "in", [False, self.company.id])],
+                    limit=1):
                 raise UserError(self.env._(
                     "Currency %(code)s has no exchange rate for company %(company)s: give it a rate "
                     "(Accounting › Configuration › Currencies), then import the order again.",

@@ -8,7 +8,8 @@ import psycopg2
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
-from .results import CREATED, SKIPPED, UPDATED, ImportReport, Outcome
+from ..exceptions import error_message
+from .results import CREATED, SKIPPED, UNCHANGED, UPDATED, ImportReport, Outcome
 
 _logger = logging.getLogger(__name__)
 
@@ -23,7 +24,12 @@ class ItemImporter:
     A BigCommerce (product, variant) is found again through its link
     (bigcommerce.product.binding), else through its SKU (Internal Reference);
     an item without SKU only through its link. Only values that differ are
-    written: re-importing an unchanged item writes nothing.
+    written: re-importing an unchanged item writes nothing, and is reported
+    UNCHANGED rather than UPDATED.
+
+    Importing an item with variants turns on Odoo's Variants setting (as
+    ticking Variants in the Sales settings does), so that the product form
+    shows the variants with their Internal Reference and price.
     """
 
     def __init__(self, cart):
@@ -37,6 +43,7 @@ class ItemImporter:
         self._attributes = {}
         self._category = None
         self._digits = None
+        self._writes = 0        # records written or created for the product being imported
 
     # ------------------------------------------------------------------
     # Entry point
@@ -49,14 +56,16 @@ class ItemImporter:
         for error, raw in parse_errors:
             raw = raw if isinstance(raw, dict) else {}
             report.add(Outcome(raw.get("id") or 0, raw.get("name") or raw.get("sku") or "?",
-                               SKIPPED, str(error)))
+                               SKIPPED, error_message(self.env, error)))
         duplicates = self._duplicate_skus(products)
+        with_variants = False
         for product in products:
             label = f"{product.sku or '-'} {product.name}".strip()
             reason = self._refusal(product, duplicates)
             if reason:
                 report.add(Outcome(product.id, label, SKIPPED, reason))
                 continue
+            self._writes = 0
             try:
                 with self.env.cr.savepoint():
                     records, created = self._import_product(product)
@@ -65,8 +74,13 @@ class ItemImporter:
                 _logger.info("BigCommerce product %s skipped: %s", product.id, message)
                 report.add(Outcome(product.id, label, SKIPPED, str(message)))
             else:
-                report.add(Outcome(product.id, label, CREATED if created else UPDATED,
-                                   records=records))
+                status = CREATED if created else UPDATED if self._writes else UNCHANGED
+                report.add(Outcome(product.id, label, status, records=records))
+                with_variants = with_variants or product.has_options
+        if with_variants and self._enable_variants():
+            report.notes.append(self.env._(
+                "Odoo's Variants setting was turned on (Sales › Configuration › Settings › Variants): "
+                "the product form now lists each variant with its Internal Reference and price."))
         return report
 
     # ------------------------------------------------------------------
@@ -158,6 +172,7 @@ class ItemImporter:
             template = self.Template.create(
                 dict(self._new_template_values(product), default_code=sku or False,
                      list_price=self._cents(price)))
+            self._writes += 1
             record = template.product_variant_id
         self._bind(binding, product.id, variant_id, record, sku)
         return record, created
@@ -183,6 +198,7 @@ class ItemImporter:
             self._write_changed(template, self._template_values(product))
         elif pending:
             template = self.Template.create(self._new_template_values(product))
+            self._writes += 1
             created = True
         records = self.Product.browse()
         for record, binding, variant, sku, price in matched:
@@ -224,6 +240,7 @@ class ItemImporter:
                 commands.append((0, 0, {"attribute_id": attribute.id, "value_ids": [(6, 0, values.ids)]}))
         if commands:
             template.write({"attribute_line_ids": commands})
+            self._writes += 1
         records = self.Product.browse()
         for variant, sku, price in pending:
             record = self._variant_for_options(template, variant)
@@ -234,7 +251,9 @@ class ItemImporter:
         # Odoo makes every combination of the values; BigCommerce may sell fewer.
         unused = template.with_context(active_test=False).product_variant_ids.filtered(
             lambda p: p.id not in before and p not in records)
-        unused.write({"active": False})
+        if unused:
+            unused.write({"active": False})
+            self._writes += 1
         return records
 
     def _attribute_values(self, pending):
@@ -250,7 +269,8 @@ class ItemImporter:
         name = name.strip() or self.env._("Option")
         if name not in self._attributes:
             Attribute = self.env["product.attribute"]
-            attribute = Attribute.search([("name", "=ilike", name), ("create_variant", "=", "always")], limit=1)
+            attribute = Attribute.search(
+                [("name", "=ilike", name), ("create_variant", "=", "always")], limit=1)
             self._attributes[name] = attribute or Attribute.create(
                 {"name": name, "create_variant": "always", "display_type": "radio"})
         return self._attributes[name]
@@ -262,8 +282,10 @@ class ItemImporter:
             {"attribute_id": attribute.id, "name": label})
 
     def _variant_for_options(self, template, variant):
-        wanted = {(self._attribute(o.option_name).id, self._attribute_value(self._attribute(o.option_name), o.label).id)
-                  for o in variant.option_values}
+        wanted = set()
+        for option in variant.option_values:
+            attribute = self._attribute(option.option_name)
+            wanted.add((attribute.id, self._attribute_value(attribute, option.label).id))
         for record in template.with_context(active_test=False).product_variant_ids:
             combination = {(ptav.attribute_id.id, ptav.product_attribute_value_id.id)
                            for ptav in record.product_template_attribute_value_ids}
@@ -285,8 +307,9 @@ class ItemImporter:
             self._write_changed(record, {"bigcommerce_price_extra": 0.0})
             return
         # In decimals, so that template price, attribute extras and this extra add up to the cent.
+        extras = record.product_template_attribute_value_ids.mapped("price_extra")
         explained = self._decimal(record.product_tmpl_id.list_price) + sum(
-            self._decimal(extra) for extra in record.product_template_attribute_value_ids.mapped("price_extra"))
+            self._decimal(extra) for extra in extras)
         self._write_changed(record, {"bigcommerce_price_extra": float(self._decimal(price) - explained)})
 
     def _price_digits(self):
@@ -318,6 +341,7 @@ class ItemImporter:
                 changed[name] = value
         if changed:
             record.write(changed)
+            self._writes += 1
         return bool(changed)
 
     # ------------------------------------------------------------------
@@ -334,10 +358,12 @@ class ItemImporter:
         if binding:
             if binding.product_id != record or (binding.sku or "") != sku:
                 binding.write(values)
+                self._writes += 1
         else:
             self.Binding.create(dict(values, cart_id=self.cart.id,
                                      bigcommerce_product_id=product_id,
                                      bigcommerce_variant_id=variant_id))
+            self._writes += 1
 
     def _find_by_sku(self, sku):
         """The Odoo product with Internal Reference `sku` in the cart's company (or shared);
@@ -354,7 +380,19 @@ class ItemImporter:
                               "keep one to import this item.", sku=sku))
         if found[:1] and not found[:1].active:
             found[:1].active = True
+            self._writes += 1
         return found[:1]
+
+    def _enable_variants(self):
+        """Turn on Odoo's Variants setting for every internal user, as the Sales settings
+        do (product.group_product_variant implied by base.group_user). Returns whether
+        it was off. Done as superuser: the cart's manager need not be a settings admin."""
+        employees = self.env.ref("base.group_user").sudo()
+        variants = self.env.ref("product.group_product_variant").sudo()
+        if variants in employees.implied_ids:
+            return False
+        employees._apply_group(variants)
+        return True
 
     def _product_category(self):
         if self._category is None:

@@ -29,7 +29,8 @@ class FeedItem:
 
 
 class StatusFeed:
-    """The orders of one BigCommerce status modified since a moment, oldest change first.
+    """The orders of one BigCommerce status (or of all, status None) modified since a
+    moment, oldest change first.
 
     Pages are read one at a time, each query starting again from the latest
     date_modified read so far (keyset pagination) instead of asking for the next
@@ -125,6 +126,8 @@ def next_batch(feeds, done, size):
 class SyncTotals:
     """What a pass did so far (the numbers of its sync log)."""
     env: object                # for translations
+    generation: int = 0        # the cart's sync_generation when the pass began
+    cursor_cap: object = None  # the cursor may not pass this date (an unreadable order)
     seen: int = 0
     imported: int = 0
     already: int = 0
@@ -136,7 +139,7 @@ class SyncTotals:
         for outcome in report.outcomes:
             self.seen += 1
             if outcome.status in (CREATED, UPDATED):
-                self.imported += 1
+                self.imported += 1   # imported, or an imported order's change followed
             elif outcome.status == ALREADY:
                 self.already += 1
             elif outcome.status == SKIPPED:

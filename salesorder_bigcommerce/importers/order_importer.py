@@ -23,6 +23,7 @@ from ..services.errors import BigCommerceError
 from .customers import CustomerResolver
 from .documents import DocumentValues
 from .order_lines import LineBuilder
+from .order_snapshot import snapshot
 from .results import ALREADY, CREATED, FAILED, ImportReport, Outcome
 from .taxes import TaxResolver
 from .totals import TotalsCheck
@@ -141,7 +142,7 @@ class OrderImporter:
         reported as already imported and left alone. Returns {order id: binding}."""
         def values(order):
             return {"cart_id": self.cart.id, "bigcommerce_order_id": order.id,
-                    "date_modified": order.date_modified}
+                    "date_modified": order.date_modified, "snapshot": snapshot(order)}
         if not orders:
             return {}
         try:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from odoo.exceptions import UserError
 
 from ..exceptions import BigCommerceUserError
-from . import order_maths
+from . import order_maths, refund_maths
 from .results import NOT_IN_STORE
 
 
@@ -140,17 +140,31 @@ class LineBuilder:
 
     def document_lines(self, order, currency):
         """(DocumentLines of the order's document, notes on lines that need a look)."""
-        inclusive = order.is_tax_inclusive
+        _plan, lines, notes = self.planned_lines(order, currency)
+        return lines, notes
+
+    def planned_lines(self, order, currency):
+        """(order_maths.OrderPlan, its DocumentLines, notes on lines that need a look)."""
         step = Decimal(str(currency.rounding))
-        plan = order_maths.plan_order(order, self.taxes.known_rates(inclusive),
+        plan = order_maths.plan_order(order, self.taxes.known_rates(order.is_tax_inclusive),
                                       price_step=self.price_step, step=step)
-        notes, lines = [], []
-        products = {}
-        for planned in plan.lines:
+        notes = []
+        return plan, self.to_document_lines(order, plan.lines, currency, notes), notes
+
+    def refund_lines(self, order, plan, refund, currency):
+        """The DocumentLines of a BigCommerce refund's credit note (positive amounts)."""
+        step = Decimal(str(currency.rounding))
+        planned = refund_maths.plan_refund(refund, order, plan, price_step=self.price_step, step=step)
+        return self.to_document_lines(order, planned, currency, [])
+
+    def to_document_lines(self, order, planned_lines, currency, notes):
+        inclusive = order.is_tax_inclusive
+        lines, products = [], {}
+        for planned in planned_lines:
             tax = self.taxes.tax(planned.rate, inclusive) if planned.rate else self.env["account.tax"]
             product, name = self._product_and_name(order, planned, products, notes, currency)
             lines.append(DocumentLine(product, name, planned.quantity, planned.price_unit, tax))
-        return lines, notes
+        return lines
 
     def _product_and_name(self, order, planned, products, notes, currency):
         cart = self.cart
@@ -160,6 +174,8 @@ class LineBuilder:
                 products[id(source)] = self._product(source, notes)
             product = products[id(source)]
             return product, self._item_name(source, product, planned.discounts, currency)
+        if kind == refund_maths.REFUND_ADJUSTMENT:
+            return cart.discount_product_id, self.env._("Refund adjustment")
         if kind == order_maths.TAX_ROUNDING:
             return cart.rounding_product_id, self.env._("Tax rounding (BigCommerce)")
         if kind == order_maths.DISCOUNT:

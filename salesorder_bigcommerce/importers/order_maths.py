@@ -30,6 +30,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 from ..services.order_payloads import AppliedDiscount
 
 CENT = Decimal("0.01")
+ZERO_AMOUNT = Decimal(0)
 HUNDRED = Decimal(100)
 MAX_RATE_PLACES = 4
 MAX_RATE = Decimal(100)   # a "rate" above this says the amounts are wrong, not the tax
@@ -310,16 +311,20 @@ def _settle_half_cents(plan, units, inclusive, step):
     for rate in plan.rates:
         store = sum((u.tax for u in units if u.rate == rate), Decimal(0))
         delta = store - plan.tax(inclusive, step, rate)
-        if not delta:
-            continue
-        guess = round_to(delta * (HUNDRED + rate if inclusive else HUNDRED) / rate, step)
-        for k in range(50):
-            found = [x for x in (guess + k * step, guess - k * step)
-                     if x and odoo_tax(x, rate, inclusive, step) == delta]
-            if found:
-                plan.lines += [PlannedLine(TAX_ROUNDING, Decimal(1), found[0], rate),
-                               PlannedLine(TAX_ROUNDING, Decimal(1), -found[0], None)]
-                break
+        if delta:
+            plan.lines += tax_rounding_pair(delta, rate, inclusive, step) or []
+
+
+def tax_rounding_pair(delta, rate, inclusive, step=CENT):
+    """Two TAX_ROUNDING lines, x taxed at `rate` and -x untaxed, whose tax is `delta`
+    and whose amounts cancel out; None when no x gives `delta`."""
+    guess = round_to(delta * (HUNDRED + rate if inclusive else HUNDRED) / rate, step)
+    for k in range(50):
+        for x in (guess + k * step, guess - k * step):
+            if x and odoo_tax(x, rate, inclusive, step) == delta:
+                return [PlannedLine(TAX_ROUNDING, Decimal(1), x, rate),
+                        PlannedLine(TAX_ROUNDING, Decimal(1), -x, None)]
+    return None
 
 
 def _undeclared_discount(order, units):

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 CREATED = "created"
 UPDATED = "updated"
+UNCHANGED = "unchanged"     # an item already in Odoo exactly as the store has it: nothing written
 SKIPPED = "skipped"
 ALREADY = "already_imported"
 FAILED = "failed"
@@ -23,12 +24,13 @@ class Outcome:
 
     @property
     def ok(self):
-        return self.status in (CREATED, UPDATED, ALREADY)
+        return self.status in (CREATED, UPDATED, UNCHANGED, ALREADY)
 
 
 @dataclass
 class ImportReport:
     outcomes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)   # what the run did beside its items/orders
 
     def add(self, outcome):
         self.outcomes.append(outcome)
@@ -45,6 +47,6 @@ class ImportReport:
 
     def summary(self):
         """'2 created, 1 skipped' in a stable order."""
-        order = [CREATED, UPDATED, ALREADY, SKIPPED, FAILED]
+        order = [CREATED, UPDATED, UNCHANGED, ALREADY, SKIPPED, FAILED]
         counts = self.counts()
         return ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in order if counts.get(s))

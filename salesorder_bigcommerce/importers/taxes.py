@@ -131,7 +131,8 @@ class TaxResolver:
         if account and account._name == "account.account" and not account.deprecated:
             return account
         Group = self.env["account.tax.group"]
-        groups = Group.search([*Group._check_company_domain(self.company), ("tax_payable_account_id", "!=", False)])
+        groups = Group.search([*Group._check_company_domain(self.company),
+                               ("tax_payable_account_id", "!=", False)])
         if groups:
             return groups[0].tax_payable_account_id
         raise UserError(self.env._(
@@ -145,7 +146,8 @@ class TaxResolver:
         commands = []
         for document_type in ("invoice", "refund"):
             lines = template.repartition_line_ids.filtered(
-                lambda line, d=document_type: line.document_type == d).sorted(lambda line: (line.sequence, line.id))
+                lambda line, d=document_type: line.document_type == d,
+            ).sorted(lambda line: (line.sequence, line.id))
             if not lines:
                 lines = [{"document_type": document_type, "repartition_type": "base", "factor_percent": 100,
                           "sequence": 1, "use_in_tax_closing": False, "account_id": False, "tag_ids": []},
@@ -153,7 +155,8 @@ class TaxResolver:
                           "sequence": 2, "use_in_tax_closing": True, "account_id": False, "tag_ids": []}]
             for line in lines:
                 values = {name: line[name] for name in REPARTITION_FIELDS}
-                account = line["account_id"] or (line["repartition_type"] == "tax" and self._fallback_account())
+                account = line["account_id"] or (
+                    line["repartition_type"] == "tax" and self._fallback_account())
                 tags = line["tag_ids"]
                 values.update(account_id=account.id if account else False,
                               tag_ids=[Command.set(tags.ids if tags else [])])
@@ -202,7 +205,8 @@ class TaxResolver:
             *Group._check_company_domain(self.company), ("country_id", "in", [country.id, False])], limit=1)
         shown = percent_label(rate) + "%"
         if template and model and f"{percent_label(template.amount)}%" in (model.name or ""):
-            name = model.name.replace(f"{percent_label(template.amount)}%", shown)   # "VAT 20%" -> "VAT 8.25%"
+            # "VAT 20%" -> "VAT 8.25%"
+            name = model.name.replace(f"{percent_label(template.amount)}%", shown)
         else:
             name = self.env._("Tax %s", shown)
         group_country = model.country_id if model else country

@@ -67,7 +67,7 @@ class TotalsCheck:
         labels = (self.env._("untaxed"), self.env._("tax"), self.env._("total"))
         parts = [self.env._("%(label)s %(odoo)s in Odoo, %(store)s in BigCommerce", label=label,
                             odoo=currency.format(float(o)), store=currency.format(float(t)))
-                 for label, o, t in zip(labels, got, target) if o != t]
+                 for label, o, t in zip(labels, got, target, strict=True) if o != t]
         return self.env._("Totals differ from BigCommerce: %s. Check the document before confirming it.",
                           "; ".join(parts))
 

@@ -3,7 +3,6 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .bigcommerce_document import BigCommerceDocumentMixin
 
 # What a cash sale registers when posted: (amount field, payment field, cart journal field).
 CASH_SALE_PAYMENTS = (
@@ -21,7 +20,21 @@ class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "bigcommerce.document.mixin"]
 
-    _sql_constraints = BigCommerceDocumentMixin._bigcommerce_constraints
+    # The order's own document is its only customer invoice; its credit notes carry the
+    # order too, and each BigCommerce refund has one credit note (partial unique indexes).
+    bigcommerce_refund_id = fields.Integer(string="BigCommerce Refund", readonly=True, copy=False)
+
+    def init(self):
+        super().init()
+        self.env.cr.execute("""
+            ALTER TABLE account_move DROP CONSTRAINT IF EXISTS account_move_bigcommerce_order_unique;
+            CREATE UNIQUE INDEX IF NOT EXISTS account_move_bigcommerce_invoice_unique
+                ON account_move (bigcommerce_cart_id, bigcommerce_order_id)
+                WHERE move_type = 'out_invoice' AND bigcommerce_order_id IS NOT NULL AND bigcommerce_order_id != 0;
+            CREATE UNIQUE INDEX IF NOT EXISTS account_move_bigcommerce_refund_unique
+                ON account_move (bigcommerce_cart_id, bigcommerce_refund_id)
+                WHERE bigcommerce_refund_id IS NOT NULL AND bigcommerce_refund_id != 0;
+        """)
 
     # A "Pending Cash Sale": a draft invoice carrying the payment BigCommerce
     # captured (importers/cash_sale.py); posting it registers that payment.
@@ -173,6 +186,38 @@ class AccountMove(models.Model):
         if lines:
             self.message_post(body=Markup("<br/>").join(
                 [_("Cash sale posted.")] + [line for text in lines for line in text.split("\n")]))
+
+    def _bigcommerce_refund_payment(self):
+        """Pay back this credit note of a cash sale on the cart's Payment Journal and
+        reconcile it; a payment kept from before is reconciled again, never doubled."""
+        self.ensure_one()
+        payment = self.bigcommerce_payment_id
+        if payment and payment.state in LIVE_PAYMENT_STATES:
+            if payment.state == "draft":
+                payment.action_post()
+            self._bigcommerce_reconcile(payment)
+            return payment
+        journal = self._bigcommerce_cart_journal("payment_journal_id")
+        if not journal:
+            raise UserError(_("Set a Payment Journal on cart %(cart)s to pay its refunds back.",
+                              cart=self.sudo().bigcommerce_cart_id.name))
+        receivable = self._bigcommerce_receivable_lines()[:1].account_id
+        payment = self.env["account.payment"].create({
+            "payment_type": "outbound",
+            "partner_type": "customer",
+            "partner_id": self.commercial_partner_id.id,
+            "company_id": self.company_id.id,
+            "journal_id": journal.id,
+            "amount": self.amount_residual,
+            "currency_id": self.currency_id.id,
+            "date": self.invoice_date or fields.Date.context_today(self),
+            "memo": self.ref or self.name,
+            "destination_account_id": receivable.id,
+        })
+        payment.action_post()
+        self.bigcommerce_payment_id = payment
+        self._bigcommerce_reconcile(payment)
+        return payment
 
     def _bigcommerce_receivable_lines(self):
         return self.line_ids.filtered(lambda line: line.display_type == "payment_term")

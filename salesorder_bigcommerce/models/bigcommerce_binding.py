@@ -23,6 +23,11 @@ class BigCommerceOrderBinding(models.Model):
     move_id = fields.Many2one("account.move", ondelete="set null", index="btree_not_null")
     date_modified = fields.Datetime(string="BigCommerce Modified On",
                                     help="date_modified of the order when it was imported (UTC).")
+    # What the document was made from (importers/order_snapshot.py), to tell an edit in
+    # BigCommerce; and the refunds folded into the document while it was a draft.
+    snapshot = fields.Text(readonly=True, copy=False)
+    applied_refund_ids = fields.Char(string="Refunds in the Document", readonly=True, copy=False,
+                                     help="BigCommerce refunds taken off this document while it was a draft.")
     company_id = fields.Many2one(related="cart_id.company_id", store=True)
 
     _sql_constraints = [
@@ -101,19 +106,21 @@ class BigCommerceTaxMap(models.Model):
         """Why the tax cannot stand for the rate (the import would compute other
         amounts than BigCommerce), or None."""
         self.ensure_one()
-        tax, rate = self.tax_id, f"{self.rate:g}"
+        # (no f-string among _()'s arguments: the term extraction evaluates them)
+        tax, rate, amount = self.tax_id, f"{self.rate:g}", f"{self.tax_id.amount:g}"
         if tax.type_tax_use != "sale" or tax.amount_type != "percent" or tax.children_tax_ids:
             return self.env._("%(tax)s cannot stand for the BigCommerce rate %(rate)s%%: choose a sales "
                               "tax computed as a percentage (Tax Type Sales, Tax Computation Percentage).",
                               tax=tax.display_name, rate=rate)
         if tax.company_id not in self.cart_id.company_id.parent_ids:
-            return self.env._("%(tax)s belongs to %(tax_company)s, not to %(company)s, the company of cart %(cart)s.",
+            return self.env._("%(tax)s belongs to %(tax_company)s, not to %(company)s, the company of "
+                              "cart %(cart)s.",
                               tax=tax.display_name, tax_company=tax.company_id.display_name,
                               company=self.cart_id.company_id.display_name, cart=self.cart_id.display_name)
         if float_compare(tax.amount, self.rate, precision_digits=4):
             return self.env._("%(tax)s is %(amount)s%%, not %(rate)s%%: the BigCommerce rate %(rate)s%% "
                               "must map to a tax of the same rate, or the imported totals would differ "
-                              "from the store's.", tax=tax.display_name, amount=f"{tax.amount:g}", rate=rate)
+                              "from the store's.", tax=tax.display_name, amount=amount, rate=rate)
         if tax.price_include != self.price_include:
             if self.price_include:
                 return self.env._("%(tax)s is not included in the price, but the store's prices at "

@@ -145,10 +145,23 @@ class BigCommerceCart(models.Model):
 
     @api.depends("order_binding_ids")
     def _compute_order_count(self):
-        counts = dict(self.env["bigcommerce.order.binding"]._read_group(
-            [("cart_id", "in", self.ids)], ["cart_id"], ["__count"]))
+        # What the Orders button lists: the documents of every type the cart imported
+        # (that the user may read), whatever Import Cart Orders as says today.
+        counts = {}
+        for model, domain in self._document_domains().items():
+            for cart, count in self.env[model]._read_group(domain, ["bigcommerce_cart_id"], ["__count"]):
+                counts[cart] = counts.get(cart, 0) + count
         for cart in self:
             cart.order_count = counts.get(cart, 0)
+
+    def _document_domains(self):
+        """{model: domain} of the documents the carts' orders became: quotations
+        (sale.order) and customer invoices (cash sales included; not the credit
+        notes of refunds)."""
+        return {
+            "sale.order": [("bigcommerce_cart_id", "in", self.ids)],
+            "account.move": [("bigcommerce_cart_id", "in", self.ids), ("move_type", "=", "out_invoice")],
+        }
 
     @api.depends("product_binding_ids")
     def _compute_product_count(self):
@@ -198,10 +211,13 @@ class BigCommerceCart(models.Model):
     # ------------------------------------------------------------------
 
     def action_test_connection(self):
-        """Read the store's information and order statuses; notify the outcome."""
+        """Read the store's information and order statuses; notify the outcome.
+
+        A quick client: the user waits, so one attempt with a short timeout (a
+        refused connection or an unknown host fails at once), no retries."""
         self.ensure_one()
-        client = self._get_client()
         try:
+            client = self._get_client(quick=True)
             store = client.get_store()
             statuses = client.get_order_statuses()
         except BigCommerceError as error:
@@ -250,14 +266,22 @@ class BigCommerceCart(models.Model):
         return category
 
     def _fetch_products(self, product_ids=None, keyword=None):
-        """Parsed products from the store, and the (error, raw) pairs of those that did not parse."""
+        """Parsed products from the store, and the (error, raw) pairs of those that did not parse.
+
+        `product_ids`: those products. Else `keyword`: the item search (name, description,
+        brand, main or variant SKU, option value; see BigCommerceClient.search_products).
+        Else every product."""
         self.ensure_one()
         errors = []
-        client = self._get_client()
+
+        def on_payload_error(error, raw):
+            errors.append((error, raw))
         try:
-            products = list(client.iter_products(
-                ids=product_ids, keyword=keyword or None,
-                on_payload_error=lambda error, raw: errors.append((error, raw))))
+            client = self._get_client()
+            if product_ids is None and keyword and keyword.strip():
+                products = client.search_products(keyword, on_payload_error=on_payload_error)
+            else:
+                products = list(client.iter_products(ids=product_ids, on_payload_error=on_payload_error))
         except BigCommerceError as error:
             raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
         return products, errors
@@ -280,6 +304,7 @@ class BigCommerceCart(models.Model):
         """Import BigCommerce products (by id) as Odoo products, one
         product.product per variant SKU, created or updated.
         Returns the product.product records."""
+        self.check_access("write")   # BigCommerce managers only, also over RPC
         report = self._import_items(product_ids)
         products = self.env["product.product"]
         for outcome in report.outcomes:
@@ -373,6 +398,7 @@ class BigCommerceCart(models.Model):
         Import Cart Orders as. Returns the documents created by this call; an
         order imported before is reported and left unchanged."""
         self.ensure_one()
+        self.check_access("write")   # BigCommerce managers only, also over RPC
         report = self._import_orders(order_ids)
         documents = self.env[self._order_document_model()]
         for outcome in report.by_status(CREATED):
@@ -389,15 +415,42 @@ class BigCommerceCart(models.Model):
         return wizard._reopen()
 
     def action_view_documents(self):
-        """The documents imported from this cart (of the current Import Cart Orders as)."""
+        """The Orders button: every document imported from this cart, of every type.
+
+        All of one type: Odoo's own quotation list or customer invoice list (with
+        the BigCommerce order number, so that a draft invoice reads as its order).
+        Quotations and invoices both: the cart's imported orders, one row per order
+        with its document's type, customer, total and status; a click opens it."""
         self.ensure_one()
-        if self._order_document_model() == "sale.order":
-            action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        Action = self.env["ir.actions.act_window"]
+        name = _("BigCommerce Orders")
+        domains = self._document_domains()
+        found = [model for model, domain in domains.items() if self.env[model].search_count(domain, limit=1)]
+        if len(found) > 1:
+            action = Action._for_xml_id("salesorder_bigcommerce.action_bigcommerce_order_binding")
+            documents = self.env["bigcommerce.order.binding"]._documents_domain()
+            action.update({
+                "name": name, "display_name": name,
+                "domain": [("cart_id", "=", self.id), *documents],
+                "context": {"create": False},
+            })
+            return action
+        model = found[0] if found else self._order_document_model()
+        if model == "sale.order":
+            action = Action._for_xml_id("sale.action_quotations")
+            list_view = self.env.ref("salesorder_bigcommerce.sale_order_view_list_bigcommerce")
+            context = {"create": False}
         else:
-            action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+            action = Action._for_xml_id("account.action_move_out_invoice_type")
+            list_view = self.env.ref("salesorder_bigcommerce.account_move_view_list_bigcommerce")
+            # The customer invoice list shows Customer and Invoice Date for this move type only.
+            context = {"create": False, "default_move_type": "out_invoice"}
+        action.pop("path", None)   # not the app's own Quotations / Invoices page
+        other_views = [(view, mode) for view, mode in action["views"] if mode != "list"]
         action.update({
-            "name": _("BigCommerce Orders"),
-            "domain": [("bigcommerce_cart_id", "=", self.id)],
-            "context": {"create": False},
+            "name": name, "display_name": name,
+            "domain": domains[model],
+            "context": context,
+            "views": [(list_view.id, "list"), *other_views],
         })
         return action

@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -24,10 +25,13 @@ from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tools import config
 
+from ..exceptions import BigCommerceUserError
+from ..importers.order_changes import OrderChanges
 from ..importers.order_feed import FeedItem, StatusFeed, StopPass, SyncTotals, next_batch
-from ..importers.results import ALREADY, CREATED, FAILED, UPDATED, ImportReport, Outcome
+from ..importers.results import ALREADY, CREATED, FAILED, SKIPPED, UPDATED, ImportReport, Outcome
 from ..services import const
 from ..services.errors import BigCommerceError
+from ..services.refunds import read_refunds
 from .bigcommerce_sync_log import SYNC_STATES
 
 _logger = logging.getLogger(__name__)
@@ -62,6 +66,9 @@ class BigCommerceCart(models.Model):
              "moment. Choosing more statuses empties it, so that their older orders are "
              "imported too (orders already imported are left alone).")
     last_sync_date = fields.Datetime(string="Last Sync", readonly=True, copy=False)
+    # Moves when the cursor is reset (statuses added): a pass only moves the cursor of
+    # the generation it started with.
+    sync_generation = fields.Integer(readonly=True, copy=False, default=0)
 
     def write(self, vals):
         if "import_status_ids" not in vals or "sync_cursor" in vals:
@@ -70,10 +77,11 @@ class BigCommerceCart(models.Model):
         result = super().write(vals)
         for cart in self:
             added = cart.import_status_ids.filtered(lambda s: s.id not in before[cart])
-            if added and cart.sync_cursor:
+            if added:
                 # The cursor only knows the statuses chosen so far: read from the start
-                # again so the new statuses' older orders are not skipped.
-                cart.sync_cursor = False
+                # again so the new statuses' older orders are not skipped. A pass running
+                # now sees the generation change and stops instead of moving the cursor.
+                cart.write({"sync_cursor": False, "sync_generation": cart.sync_generation + 1})
                 cart.message_post(body=_(
                     "Auto-sync will read the store's orders from the start, to import the older "
                     "orders in %(statuses)s too.", statuses=", ".join(added.mapped("name"))))
@@ -195,9 +203,10 @@ class BigCommerceCart(models.Model):
         client = self._get_client(max_rate_limit_wait=min(MAX_RATE_LIMIT_WAIT, max(budget, 1.0)))
         cart = self.with_context(**{SYNC_CLIENT_KEY: client})
         since = self.sync_cursor - SYNC_OVERLAP if self.sync_cursor else None
-        feeds = [StatusFeed(client, status.bigcommerce_id, since, batch_size)
-                 for status in self.import_status_ids.sorted("bigcommerce_id")]
-        totals, done = SyncTotals(self.env), set()
+        # Every status: an order already imported is followed whatever its status now
+        # (cancelled, refunded); new orders are imported in the chosen statuses only.
+        feeds = [StatusFeed(client, None, since, batch_size)]
+        totals, done = SyncTotals(self.env, generation=self.sync_generation), set()
         start_cursor = self.sync_cursor
         started = self._sync_clock()
         longest = 0.0
@@ -233,9 +242,9 @@ class BigCommerceCart(models.Model):
                 self._sync_note_failures(report)
                 totals.add(report)
                 values = dict(totals.log_values(), request_count=client.request_count)
-                cursor = self._sync_batch_cursor(items) if move_cursor else None
+                cursor = self._sync_batch_cursor(items, totals) if move_cursor else None
                 if cursor:
-                    self.sync_cursor = cursor
+                    self._sync_move_cursor(cursor, totals)
                     values["cursor_to"] = cursor
                 log.write(values)
         except UserError as error:
@@ -245,21 +254,49 @@ class BigCommerceCart(models.Model):
         self._sync_commit_batch()
 
     def _sync_import_batch(self, items):
+        """Import the batch's new orders (in the chosen statuses) and follow the changes of
+        those already imported (with their refunds, read in one call per 100 orders)."""
         orders = [item.order for item in items if item.order is not None]
-        report = self._import_orders([order.id for order in orders], orders=orders) if orders else ImportReport()
+        imported = set(self.env["bigcommerce.order.binding"].search([
+            ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", [o.id for o in orders]),
+            "|", ("sale_order_id", "!=", False), ("move_id", "!=", False)]).mapped("bigcommerce_order_id"))
+        new = [order for order in orders if order.id not in imported]
+        report = self._import_orders([order.id for order in new], orders=new) if new else ImportReport()
+        self._update_orders([order for order in orders if order.id in imported], report)
         for item in items:
             if item.order is None:
                 report.add(Outcome(item.order_id, _("Order %s", item.order_id or "?"), FAILED, item.error))
         return report
 
-    def _sync_batch_cursor(self, items):
+    def _sync_batch_cursor(self, items, totals):
         """The cursor after a batch: its latest date_modified, never moving back (the
-        overlap re-reads orders older than the cursor)."""
+        overlap re-reads orders older than the cursor), and never past an order that
+        did not parse and has no readable id (only reading the feed again retries it)."""
+        for item in items:
+            if item.order is None and not item.order_id:
+                totals.cursor_cap = min(filter(None, [totals.cursor_cap, item.date_modified or datetime.min]))
         dates = [item.date_modified for item in items if item.date_modified]
         if self.sync_cursor:
             dates.append(self.sync_cursor)
         latest = max(dates, default=None)
-        return latest if latest and latest != self.sync_cursor else None
+        if latest and totals.cursor_cap:
+            latest = max(min(latest, totals.cursor_cap), self.sync_cursor or datetime.min)
+        return latest if latest and latest != self.sync_cursor and latest != datetime.min else None
+
+    def _sync_move_cursor(self, cursor, totals):
+        """Move the cursor, unless it was reset since the pass began (statuses added): then
+        the pass stops and the next one reads from the start."""
+        try:
+            self.env.cr.execute("SELECT sync_generation FROM bigcommerce_cart WHERE id = %s FOR NO KEY UPDATE",
+                                [self.id])
+            generation = self.env.cr.fetchone()[0] or 0
+        except psycopg2.errors.SerializationFailure:
+            generation = None
+        if generation != totals.generation:
+            raise StopPass("stopped", self.env._(
+                "The cart's statuses changed during the pass: stopped after %(summary)s The next pass "
+                "reads the store from the start.", summary=totals.summary()))
+        self.sync_cursor = cursor
 
     def _sync_retry_failures(self, log, client, done, totals, batch_size):
         """Read again the orders that failed before and were not met in this pass: once
@@ -298,6 +335,65 @@ class BigCommerceCart(models.Model):
                                      summary=totals.summary(), error=text))
 
     # ------------------------------------------------------------------
+    # Orders already imported: cancellations, refunds, edits
+    # ------------------------------------------------------------------
+
+    def _update_orders(self, orders, report):
+        """Follow in their documents what changed on imported `orders` (payloads.Order):
+        their refunds are read in one call per 100 orders; an order whose refunds cannot
+        be read fails (and is tried again), the others go on."""
+        if not orders:
+            return report
+        unreadable = {}
+
+        def refund_error(error, raw):
+            order_id = raw.get("order_id") if isinstance(raw, dict) else None
+            unreadable[order_id] = str(error)
+
+        try:
+            refunds = read_refunds(self._get_client(), [o.id for o in orders], on_payload_error=refund_error)
+        except BigCommerceError as error:
+            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
+        followed = []
+        for order in orders:
+            if order.id in unreadable or None in unreadable:
+                report.add(Outcome(order.id, _("Order %s", order.id), FAILED, _(
+                    "Its refunds could not be read: %s", unreadable.get(order.id) or unreadable.get(None))))
+            else:
+                followed.append(order)
+        OrderChanges(self.with_company(self.company_id)).apply(followed, refunds, report)
+        self._sync_forget_failures(report)
+        return report
+
+    def update_orders(self, order_ids):
+        """Read these imported orders again from BigCommerce and follow what changed
+        (the Orders (Cart) screen's *Update from BigCommerce*). Returns the ImportReport."""
+        self.ensure_one()
+        self.check_access("write")
+        wanted = list(dict.fromkeys(int(i) for i in order_ids))
+        errors = []
+        try:
+            orders = self._get_client().get_orders(wanted, on_payload_error=lambda e, raw: errors.append((e, raw)))
+        except BigCommerceError as error:
+            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
+        report = ImportReport()
+        bound = set(self.env["bigcommerce.order.binding"].search([
+            ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", wanted)]).mapped("bigcommerce_order_id"))
+        for order in orders:
+            if order.id not in bound:
+                report.add(Outcome(order.id, _("Order %s", order.id), SKIPPED,
+                                   _("Not imported yet: import it first.")))
+        self._update_orders([o for o in orders if o.id in bound], report)
+        for error, raw in errors:
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            report.add(Outcome(raw_id or 0, _("Order %s", raw_id or "?"), FAILED, str(error)))
+        seen = {o.bigcommerce_id for o in report.outcomes}
+        for missing in (i for i in wanted if i not in seen):
+            report.add(Outcome(missing, _("Order %s", missing), FAILED,
+                               _("Order %(id)s was not found in the store.", id=missing)))
+        return report
+
+    # ------------------------------------------------------------------
     # Failing orders: remembered, signalled once, cleared when imported
     # ------------------------------------------------------------------
 
@@ -322,7 +418,7 @@ class BigCommerceCart(models.Model):
                                "failure_count": failure.failure_count + 1})
                 continue
             activity = self.activity_schedule(
-                "mail.mail_activity_data_todo",
+                "salesorder_bigcommerce.mail_activity_type_order_failed",
                 summary=_("BigCommerce order %s failed to import", order_id),
                 note=Markup("<p>%s</p><p>%s</p>") % (outcome.reason, _(
                     "Fix the cause: auto-sync tries this order again at each pass (or import it "

@@ -20,8 +20,8 @@ class BigCommerceSyncLog(models.Model):
     _description = "BigCommerce Sync Log"
     _order = "date_start desc, id desc"
 
-    cart_id = fields.Many2one("bigcommerce.cart", string="Cart", required=True, ondelete="cascade",
-                              index=True, readonly=True)
+    cart_id = fields.Many2one("bigcommerce.cart", required=True, ondelete="cascade", index=True,
+                              readonly=True)
     company_id = fields.Many2one(related="cart_id.company_id", store=True)
     trigger = fields.Selection([("cron", "Scheduled"), ("manual", "Manual")], required=True,
                                default="manual", readonly=True)
@@ -38,7 +38,7 @@ class BigCommerceSyncLog(models.Model):
     cursor_to = fields.Datetime(
         string="Synced Up To", readonly=True,
         help="The cart's cursor after the pass: the latest modification date processed.")
-    orders_seen = fields.Integer(string="Orders Seen", readonly=True)
+    orders_seen = fields.Integer(readonly=True)
     orders_imported = fields.Integer(string="Imported", readonly=True)
     orders_already_imported = fields.Integer(string="Already There", readonly=True)
     orders_failed = fields.Integer(string="Failed", readonly=True)

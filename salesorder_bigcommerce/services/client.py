@@ -1,31 +1,46 @@
 """HTTP client for the BigCommerce REST API (V2 + V3), in the manner of payment_stripe.
 
 ``_request`` is the single gateway to the API: it authenticates, retries, waits on
-rate limits and turns every HTTP failure into a BigCommerceError.
+rate limits and turns every HTTP failure into a BigCommerceError. Catalog reads
+(products, item search) live in catalog.py.
 """
 import logging
 import math
+import socket
 import time
+from urllib.parse import urlsplit
 
 import requests
 
 from . import const
+from .catalog import CatalogReads
 from .errors import BigCommerceError, BigCommercePayloadError
 from .parsing import format_rfc2822, parse_api_key, parse_api_path
-from .payloads import Order, OrderStatus, Product, StoreInfo
+from .payloads import Order, OrderStatus, StoreInfo
 
 _logger = logging.getLogger(__name__)
 
 _IDEMPOTENT_METHODS = frozenset({'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'})
 
 
-class BigCommerceClient:
-    """One store's API account. Not thread-safe (one requests.Session)."""
+class BigCommerceClient(CatalogReads):
+    """One store's API account. Not thread-safe (one requests.Session).
+
+    The defaults suit sync passes: retries with backoff, patience with rate limits.
+    `quick=True` suits a button the user waits on (Test Connection): one attempt
+    (no retry, no backoff), a timeout of at most const.QUICK_TIMEOUT and rate-limit
+    waits of at most const.QUICK_MAX_RATE_LIMIT_WAIT, so a refused connection or an
+    unknown host fails at once.
+    """
 
     def __init__(self, api_path, api_key, *, timeout=30, max_retries=3, max_rate_limit_wait=60.0,
-                 backoff=1.0, sleep=time.sleep, session=None):
+                 backoff=1.0, sleep=time.sleep, session=None, quick=False):
         path = parse_api_path(api_path)
         key = parse_api_key(api_key)
+        if quick:
+            timeout = min(timeout, const.QUICK_TIMEOUT)
+            max_retries = 0
+            max_rate_limit_wait = min(max_rate_limit_wait, const.QUICK_MAX_RATE_LIMIT_WAIT)
         self.root_url = path.root_url
         self.store_hash = path.store_hash
         self.host = path.host
@@ -92,9 +107,10 @@ class BigCommerceClient:
                     failures = self._backoff(failures)
                     continue
                 reason = self._scrub(_exception_reason(e))
+                attempts = f" ({failures + 1} attempts)" if failures else ''
                 raise BigCommerceError(
-                    f"Could not reach {self.host}: {reason}. Check the Cart Connect URL "
-                    f"and the network.", kind='unreachable') from None
+                    f"Could not reach {urlsplit(url).netloc}{attempts}: {reason}. Check the "
+                    f"Cart Connect URL and the network.", kind='unreachable') from None
 
             status = response.status_code
             self._log(method, path, params, status, time.monotonic() - started)
@@ -241,6 +257,11 @@ class BigCommerceClient:
 
     def iter_v3(self, path, params=None, page_size=const.MAX_PAGE_SIZE):
         """All items of a V3 collection, following meta.pagination."""
+        for data, _more in self._iter_v3_pages(path, params, page_size):
+            yield from data
+
+    def _iter_v3_pages(self, path, params=None, page_size=const.MAX_PAGE_SIZE):
+        """(items, more pages follow) for each page of a V3 collection, one request each."""
         page = 1
         while True:
             body = self.get_v3(path, {**(params or {}), 'page': page, 'limit': page_size})
@@ -250,19 +271,19 @@ class BigCommerceClient:
             if not isinstance(data, list):
                 raise BigCommercePayloadError(f"BigCommerce answered GET /v3{_slash(path)} "
                                               f"without a 'data' list.")
-            yield from data
             pagination = (body.get('meta') or {}).get('pagination') or {}
             total_pages = pagination.get('total_pages')
             links = pagination.get('links')
             if not data:
-                return
-            if isinstance(total_pages, int):
-                if page >= total_pages:
-                    return
+                more = False
+            elif isinstance(total_pages, int):
+                more = page < total_pages
             elif isinstance(links, dict):
-                if not links.get('next'):
-                    return
-            elif len(data) < page_size:
+                more = bool(links.get('next'))
+            else:
+                more = len(data) >= page_size
+            yield data, more
+            if not more:
                 return
             page += 1
 
@@ -274,43 +295,6 @@ class BigCommerceClient:
 
     def get_order_statuses(self):
         return [OrderStatus.from_json(row) for row in self.get_v2('/order_statuses') or []]
-
-    # --- catalog ----------------------------------------------------------------------
-
-    def iter_products(self, *, keyword=None, sku=None, ids=None, include_variants=True,
-                      page_size=const.MAX_PAGE_SIZE, on_payload_error=None):
-        """Catalog products (V3) over all pages, with their variants.
-
-        `ids` are fetched with `id:in` in chunks. `on_payload_error(error, raw)`, when
-        given, is told about a product that does not parse and the iteration goes on;
-        otherwise the error is raised.
-        """
-        params = {'sort': 'id'}
-        if include_variants:
-            params['include'] = 'variants'
-        if keyword:
-            params['keyword'] = keyword
-        if sku:
-            params['sku'] = sku
-        if ids is None:
-            batches = [params]
-        else:
-            ids = sorted({int(i) for i in ids})
-            batches = [{**params, 'id:in': ','.join(map(str, ids[i:i + const.ID_IN_CHUNK_SIZE]))}
-                       for i in range(0, len(ids), const.ID_IN_CHUNK_SIZE)]
-        for batch in batches:
-            for raw in self.iter_v3('/catalog/products', batch, page_size):
-                try:
-                    variants = None
-                    embedded = raw.get('variants') if isinstance(raw, dict) else None
-                    if include_variants and isinstance(embedded, list) \
-                            and len(embedded) >= const.EMBEDDED_VARIANTS_CAP:
-                        variants = list(self.iter_v3(f"/catalog/products/{int(raw['id'])}/variants"))
-                    yield Product.from_json(raw, variants=variants)
-                except BigCommercePayloadError as e:
-                    if on_payload_error is None:
-                        raise
-                    on_payload_error(e, raw)
 
     # --- orders -----------------------------------------------------------------------
 
@@ -456,12 +440,21 @@ def _scope_for(path):
 
 
 def _exception_reason(exc):
-    """A short reason for a connection failure (the innermost cause)."""
-    reason = exc
-    while reason.__context__ is not None and reason.__context__ is not reason:
+    """A short reason for a connection failure: what went wrong, then the innermost cause."""
+    chain, reason = [exc], exc
+    while reason.__context__ is not None and reason.__context__ not in chain:
         reason = reason.__context__
+        chain.append(reason)
     text = str(reason) or type(reason).__name__
-    return text if len(text) <= 200 else text[:199] + '…'
+    if len(text) > 200:
+        text = text[:199] + '…'
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused (nothing answers at that address and port)"
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return f"unknown host name ({text})"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"secure connection (TLS) failed ({text})"
+    return text
 
 
 def _clusters(ids, max_gap):

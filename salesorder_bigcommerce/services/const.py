@@ -7,8 +7,9 @@ Sources: shared/bigcommerce/API-FACTS.md and the official OpenAPI files next to 
 
 API_PATH_EXAMPLE = 'https://api.bigcommerce.com/stores/{store_hash}/v3/'
 API_KEY_EXAMPLE = 'CLIENT_ID:ACCESS_TOKEN'
-# Plain http is only accepted for a server on this machine (tests, fake server).
+# Plain http is only accepted for a server on this machine (tests, the sandbox store).
 LOCAL_HOSTS = frozenset({'localhost', '127.0.0.1', '::1'})
+LOCAL_HOSTS_TEXT = 'localhost, 127.0.0.1 or ::1'
 # The API Path ends with /stores/{store_hash}, optionally followed by /v2 or /v3.
 API_PATH_REGEX = r'^(?P<prefix>(?:/[^/]+)*?)/stores/(?P<store_hash>[A-Za-z0-9_-]+)(?:/(?P<version>v[23]))?/?$'
 
@@ -26,6 +27,10 @@ DEFAULT_RATE_LIMIT_WAIT = 5.0
 MAX_RATE_LIMIT_RETRIES = 5
 # Longest store message kept in an error (they can be whole HTML pages).
 MAX_STORE_MESSAGE_LENGTH = 300
+# A client for a button the user waits on (BigCommerceClient(quick=True)): one attempt,
+# this timeout in seconds (connect and each read), and rate-limit waits up to this long.
+QUICK_TIMEOUT = 5.0
+QUICK_MAX_RATE_LIMIT_WAIT = 2.0
 
 # --- Pagination -------------------------------------------------------------------
 
@@ -34,6 +39,9 @@ ID_IN_CHUNK_SIZE = 250       # ids per `id:in` filter (keeps URLs well under 4 k
 # BigCommerce documents no cap on `include=variants`, but an embedded list as long as
 # a page is treated as possibly cut and re-read from /catalog/products/{id}/variants.
 EMBEDDED_VARIANTS_CAP = 250
+# The item search reads at most this many pages of /catalog/variants (250 variants
+# each) to match option values and partial variant SKUs, which no API filter covers.
+VARIANT_SCAN_MAX_PAGES = 40
 
 # --- Orders -----------------------------------------------------------------------
 

@@ -35,7 +35,8 @@ def _config_error(reason, expected):
 def parse_api_path(api_path) -> ApiPath:
     """The API Path of a BigCommerce API account -> ApiPath.
 
-    Accepts '.../stores/{hash}', with or without a trailing '/v2' or '/v3' and slash.
+    Accepts '.../stores/{hash}', with or without a trailing '/v2' or '/v3' and slash;
+    https, or plain http for a host of this machine only (const.LOCAL_HOSTS).
     """
     expected = (f"The Cart Connect URL must be the API Path shown by BigCommerce "
                 f"(Settings › API › API Accounts), like {const.API_PATH_EXAMPLE}")
@@ -47,10 +48,13 @@ def parse_api_path(api_path) -> ApiPath:
         url.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         raise _config_error("The Cart Connect URL is not a valid URL.", expected) from None
+    local = f"a store on this machine ({const.LOCAL_HOSTS_TEXT}), such as the sandbox store"
     if url.scheme not in ('http', 'https') or not host:
-        raise _config_error("The Cart Connect URL must start with https://.", expected)
+        raise _config_error(f"The Cart Connect URL must start with https:// (plain http:// is "
+                            f"accepted only for {local}).", expected)
     if url.scheme == 'http' and host not in const.LOCAL_HOSTS:
-        raise _config_error("The Cart Connect URL must use https://, not http://.", expected)
+        raise _config_error(f"The Cart Connect URL must use https://, not http://: plain http:// is "
+                            f"accepted only for {local}, not for {host}.", expected)
     if url.username or url.password:
         raise _config_error("The Cart Connect URL must not contain a user name or password.", expected)
     if url.query or url.fragment:

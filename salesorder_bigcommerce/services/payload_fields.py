@@ -1,7 +1,7 @@
 """Typed reads from one BigCommerce payload dict, shared by the value objects."""
 import re
 
-from .errors import BigCommercePayloadError
+from .errors import BigCommercePayloadError, _lt
 from .parsing import _show, parse_datetime, parse_money
 
 RAW = dict(repr=False, compare=False)   # keep `raw` out of repr, eq and hash
@@ -13,11 +13,13 @@ class _Fields:
     def __init__(self, data, label, object_id=None):
         if not isinstance(data, dict):
             raise BigCommercePayloadError(
-                f"{label}: expected a JSON object, got {type(data).__name__}", object_id=object_id)
+                _lt("expected a JSON object, got %(type)s"), object_id=object_id,
+                params={"type": type(data).__name__}, prefix=str(label))
         self.data, self.label, self.object_id = data, label, object_id
 
-    def _error(self, message, key):
-        return BigCommercePayloadError(f"{self.label}: {message}", field=key, object_id=self.object_id)
+    def _error(self, message, key, **params):
+        return BigCommercePayloadError(message, field=key, object_id=self.object_id,
+                                       params=dict(params, field=key), prefix=str(self.label))
 
     def _wrap(self, func, key, *args, **kwargs):
         try:
@@ -42,16 +44,16 @@ class _Fields:
         if value is None or value == '':
             if optional:
                 return default
-            raise self._error(f"{key} is missing", key)
+            raise self._error(_lt("%(field)s is missing"), key)
         if isinstance(value, bool):
-            raise self._error(f"{key} {_show(value)} is not an integer", key)
+            raise self._error(_lt("%(field)s %(value)s is not an integer"), key, value=_show(value))
         if isinstance(value, int):
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str) and re.fullmatch(r'\s*-?\d+\s*', value):
             return int(value)
-        raise self._error(f"{key} {_show(value)} is not an integer", key)
+        raise self._error(_lt("%(field)s %(value)s is not an integer"), key, value=_show(value))
 
     def str(self, key):
         """Text ('' when absent/null); non-text placeholders like {} also read as ''."""
@@ -69,5 +71,5 @@ class _Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self._error(f"{key} is not a list", key)
+            raise self._error(_lt("%(field)s is not a list"), key)
         return value

@@ -236,7 +236,13 @@ class Product:
 
 
 from .order_payloads import (  # noqa: E402  (re-exported: payloads.Order and friends)
-    Address, AppliedDiscount, Fee, Order, OrderLine, ProductOption, ShippingConsignment,
+    Address,
+    AppliedDiscount,
+    Fee,
+    Order,
+    OrderLine,
+    ProductOption,
+    ShippingConsignment,
 )
 
 __all__ = [

@@ -29,5 +29,7 @@ class BigCommerceImportWizard(models.AbstractModel):
         """Put an import report in the screen and its summary in the cart's chatter."""
         summary = report.summary()
         details = [f"{o.label}: {o.reason}" for o in report.outcomes if o.reason]
-        self.result = "\n".join([self.env._("Import finished: %(summary)s.", summary=summary)] + details)
-        self.cart_id.message_post(body=f"{chatter_title}: {summary}.")
+        self.result = "\n".join([self.env._("Import finished: %(summary)s.", summary=summary)]
+                                + details + report.notes)
+        self.cart_id.message_post(
+            body=self.env._("%(title)s: %(summary)s.", title=chatter_title, summary=summary))

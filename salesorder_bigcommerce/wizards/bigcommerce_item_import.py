@@ -1,6 +1,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..exceptions import error_message
+
 
 class BigCommerceItemImport(models.TransientModel):
     """Items (Cart): list the store's items, pick some, import them."""
@@ -38,10 +40,11 @@ class BigCommerceItemImport(models.TransientModel):
             raw = raw if isinstance(raw, dict) else {}
             lines.append((0, 0, {
                 "bigcommerce_id": raw.get("id") or 0, "sku": str(raw.get("sku") or ""),
-                "name": str(raw.get("name") or ""), "problem": str(error)}))
-        self.write({"line_ids": lines, "listed_count": len(products),
-                    "result": _("%(count)s item(s) found.", count=len(products))
-                    + (_(" %(count)s cannot be imported (see Problem).", count=len(errors)) if errors else "")})
+                "name": str(raw.get("name") or ""), "problem": error_message(self.env, error)}))
+        result = _("%(count)s item(s) found.", count=len(products))
+        if errors:
+            result += _(" %(count)s cannot be imported (see Problem).", count=len(errors))
+        self.write({"line_ids": lines, "listed_count": len(products), "result": result})
         return self._reopen()
 
     def action_import(self):
@@ -60,7 +63,7 @@ class BigCommerceItemImport(models.TransientModel):
         return self._reopen()
 
     def action_select_all(self):
-        self.line_ids.filtered(lambda l: not l.problem or l.status).write({"selected": True})
+        self.line_ids.filtered(lambda line: not line.problem or line.status).write({"selected": True})
         return self._reopen()
 
 
@@ -76,7 +79,11 @@ class BigCommerceItemImportLine(models.TransientModel):
     name = fields.Char()
     price = fields.Float(digits="Product Price")
     variant_count = fields.Integer(string="Variants")
-    in_odoo = fields.Boolean(string="In Odoo")
+    in_odoo = fields.Boolean()
     status = fields.Selection(
-        [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped")], readonly=True)
+        [("created", "Created"), ("updated", "Updated"), ("unchanged", "Unchanged"),
+         ("skipped", "Skipped")], readonly=True,
+        help="Created: new in Odoo. Updated: Odoo's product was changed to match the store. "
+             "Unchanged: already in Odoo as the store has it, nothing written. "
+             "Skipped: not imported (see Problem).")
     problem = fields.Char(readonly=True)

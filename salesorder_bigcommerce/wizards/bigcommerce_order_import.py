@@ -1,6 +1,9 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..exceptions import error_message
+from ..models.bigcommerce_order_document import DOCUMENT_TYPES, document_type
+
 
 class BigCommerceOrderImport(models.TransientModel):
     """Orders (Cart): list the store's orders in the chosen statuses, import some."""
@@ -40,11 +43,13 @@ class BigCommerceOrderImport(models.TransientModel):
                 "currency": order.currency_code,
                 "status": order.custom_status or order.status,
                 "imported": bool(document),
+                "document_type": document_type(document),
                 "document": document.display_name if document else False,
             }))
         for error, raw in errors:
             raw = raw if isinstance(raw, dict) else {}
-            lines.append((0, 0, {"bigcommerce_id": raw.get("id") or 0, "problem": str(error)}))
+            lines.append((0, 0, {"bigcommerce_id": raw.get("id") or 0,
+                                 "problem": error_message(self.env, error)}))
         message = _("%(count)s order(s) in %(statuses)s.", count=len(orders), statuses=self.status_names)
         if errors:
             message += " " + _("%(count)s cannot be read (see Problem).", count=len(errors))
@@ -57,20 +62,32 @@ class BigCommerceOrderImport(models.TransientModel):
         if not selected:
             raise UserError(_("Select the orders to import first (tick Import)."))
         report = self.cart_id._import_orders(selected.mapped("bigcommerce_id"))
+        self._write_outcomes(selected, report)
+        self._show_report(report, _("Orders imported"))
+        return self._reopen()
+
+    def action_update_selected(self):
+        """Update from BigCommerce: follow what changed on the selected imported orders."""
+        self.ensure_one()
+        selected = self.line_ids.filtered(lambda line: line.selected and line.imported)
+        if not selected:
+            raise UserError(_("Select imported orders to update first (tick Import on rows already imported)."))
+        return selected._update()
+
+    def _write_outcomes(self, lines, report):
         outcomes = {o.bigcommerce_id: o for o in report.outcomes}
-        for line in selected:
+        for line in lines:
             outcome = outcomes.get(line.bigcommerce_id)
             if not outcome:
                 continue
             values = {"result_status": outcome.status, "problem": outcome.reason or False, "selected": False}
             if outcome.records:
-                values.update(imported=True, document=outcome.records.display_name)
+                values.update(imported=True, document=outcome.records.display_name,
+                              document_type=document_type(outcome.records))
             line.write(values)
-        self._show_report(report, _("Orders imported"))
-        return self._reopen()
 
     def action_select_new(self):
-        self.line_ids.filtered(lambda l: not l.imported and not l.problem).write({"selected": True})
+        self.line_ids.filtered(lambda line: not line.imported and not line.problem).write({"selected": True})
         return self._reopen()
 
 
@@ -82,15 +99,28 @@ class BigCommerceOrderImportLine(models.TransientModel):
     wizard_id = fields.Many2one("bigcommerce.order.import", required=True, ondelete="cascade")
     selected = fields.Boolean(string="Import")
     bigcommerce_id = fields.Integer(string="Order #")
-    date = fields.Datetime(string="Date")
+    date = fields.Datetime()
     customer = fields.Char()
     email = fields.Char()
     total = fields.Float(digits=(16, 2))
     currency = fields.Char()
     status = fields.Char()
-    imported = fields.Boolean(string="Already Imported")
+    imported = fields.Boolean(help="Already imported into Odoo.")
+    document_type = fields.Selection(DOCUMENT_TYPES, string="Type", readonly=True)
     document = fields.Char()
     result_status = fields.Selection(
-        [("created", "Created"), ("already_imported", "Already Imported"),
+        [("created", "Created"), ("updated", "Updated"), ("already_imported", "Already Imported"),
          ("skipped", "Skipped"), ("failed", "Failed")], string="Result", readonly=True)
     problem = fields.Char(readonly=True)
+
+    def action_update(self):
+        """Update from BigCommerce (one row's button)."""
+        return self._update()
+
+    def _update(self):
+        wizard = self.wizard_id
+        wizard.ensure_one()
+        report = wizard.cart_id.update_orders(self.mapped("bigcommerce_id"))
+        wizard._write_outcomes(self, report)
+        wizard._show_report(report, _("Orders updated from BigCommerce"))
+        return wizard._reopen()

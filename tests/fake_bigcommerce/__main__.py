@@ -5,6 +5,8 @@
 
 ``--seed`` loads the small deterministic sandbox (factory.populate_sandbox).
 """
+# A command-line program: print is its output.
+# pylint: disable=print-used
 import argparse
 import signal
 import sys
@@ -41,7 +43,7 @@ def main(argv=None):
     try:
         stop.wait()
     except KeyboardInterrupt:
-        pass
+        sys.stderr.write('Interrupted: stopping.\n')
     server.stop()
     return 0
 

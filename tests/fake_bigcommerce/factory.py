@@ -221,7 +221,8 @@ def catalog(n, variants_every=None, seed=0, store=None, **overrides):
 # ---------------------------------------------------------------- order pieces
 
 def line(product=None, qty=1, variant=None, price=None, name=None, sku=None,
-         discounts=None, tax_rate=None, ship_to=0, quantity=None, **overrides):
+         discounts=None, tax_rate=None, ship_to=0, quantity=None, wrapping=None,
+         wrapping_name='Gift Wrapping', **overrides):
     """An order line *spec*; ``order()`` prices it into an orderProducts row.
 
     product: V3 product dict, or None for a custom line (product_id 0; needs
@@ -233,7 +234,10 @@ def line(product=None, qty=1, variant=None, price=None, name=None, sku=None,
     'line-discount', 'Line Discount', None, 'product'); an automatic
     promotion is ``promotion(amount, id='3', name='Summer promo',
     target='product')``. tax_rate: this line's rate (0 = zero-rated), default
-    the order's. ship_to: index of the shipping address.
+    the order's. ship_to: index of the shipping address. wrapping: gift
+    wrapping price per unit in the pricing basis (the line's
+    ``wrapping_cost_*`` = unit x quantity, taxed at the order's wrapping rate
+    and counted in the order's ``wrapping_cost_*``, money.py).
     ``overrides`` are set on the resulting row (e.g. type='digital').
     """
     qty = quantity if quantity is not None else qty
@@ -280,7 +284,8 @@ def line(product=None, qty=1, variant=None, price=None, name=None, sku=None,
                      'target': d.get('target', 'product')})
     spec.update(_price=cents(price), _qty=int(qty), _discounts=norm,
                 _tax_rate=None if tax_rate is None else money.rate(tax_rate),
-                _ship_to=int(ship_to), _overrides=overrides)
+                _ship_to=int(ship_to), _overrides=overrides,
+                _wrapping=cents(wrapping) if wrapping else None, _wrapping_name=wrapping_name)
     return spec
 
 
@@ -366,9 +371,12 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
     Returns the order dict with its rows under ``_products``,
     ``_shipping_addresses``, ``_coupons``, ``_transactions``, ``_fees`` for
     ``FakeStore.add_order``; ``overrides`` are set on the order last.
+    ``_spec`` keeps these arguments: the store reprices an edited order with
+    them (lifecycle.edit_order), so an edit follows exactly the same rules.
     """
     if not lines:
         raise ValueError('an order needs lines')
+    arguments = dict(locals())
     inclusive = bool(tax_inclusive)
     billing = billing if billing is not None else address()
     if shipping is _SAME_AS_BILLING:
@@ -377,6 +385,10 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
         shipping = []
     elif isinstance(shipping, dict):
         shipping = [shipping]
+    arguments.update(billing=billing, shipping=shipping)
+    overrides_ = arguments.pop('overrides')
+    arguments.update(overrides_)
+    arguments = copy.deepcopy(arguments)
     coupons = [] if coupon is None else ([coupon] if isinstance(coupon, dict) else list(coupon))
     priced = money.price_order(
         lines, tax_rate=tax_rate, inclusive=inclusive, coupons=coupons,
@@ -442,6 +454,7 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
     result['_fees'] = [_fee_row(n, f, c) for n, (f, c) in enumerate(zip(fees or (), priced.fees), 1)]
     result['_transactions'] = _transactions(payment_method, payment_status, priced.total_inc,
                                             currency)
+    result['_spec'] = arguments
     return result
 
 
@@ -466,9 +479,13 @@ def _order_product_row(spec, p):
         'quantity': spec['_qty'], 'base_cost_price': v2_money(cost),
         'cost_price_inc_tax': v2_money(cost), 'cost_price_ex_tax': v2_money(cost),
         'cost_price_tax': '0.0000', 'is_refunded': False, 'quantity_refunded': 0,
-        'refund_amount': '0.0000', 'return_id': 0, 'wrapping_id': 0, 'wrapping_name': '',
-        'base_wrapping_cost': '0.0000', 'wrapping_cost_ex_tax': '0.0000',
-        'wrapping_cost_inc_tax': '0.0000', 'wrapping_cost_tax': '0.0000',
+        'refund_amount': '0.0000', 'return_id': 0,
+        'wrapping_id': 1 if p.wrapping else 0,
+        'wrapping_name': (spec.get('_wrapping_name') or '') if p.wrapping else '',
+        'base_wrapping_cost': v2_money(p.wrapping.base if p.wrapping else 0),
+        'wrapping_cost_ex_tax': v2_money(p.wrapping.ex if p.wrapping else 0),
+        'wrapping_cost_inc_tax': v2_money(p.wrapping.inc if p.wrapping else 0),
+        'wrapping_cost_tax': v2_money(p.wrapping.tax if p.wrapping else 0),
         'wrapping_message': '', 'quantity_shipped': 0, 'event_name': None, 'event_date': None,
         'fixed_shipping_cost': '0.0000', 'ebay_item_id': '', 'ebay_transaction_id': '',
         'option_set_id': spec['option_set_id'], 'parent_order_product_id': None,
@@ -541,6 +558,55 @@ def _transactions(payment_method, payment_status, total_inc, currency):
         'avs_result': {'code': '', 'message': '', 'street_match': '', 'postal_match': ''},
         'cvv_result': {'code': '', 'message': ''},
     }]
+
+
+# ---------------------------------------------------------------- refund items
+#
+# Items of a refund request (orders.v3.yml ItemsRefund) for
+# FakeStore.create_refund / refund_quote or the POST body. ``line``,
+# ``address``, ``fee`` and ``order`` may be the stored row (its ``id`` is
+# taken) or the id. Money rules: fake_bigcommerce/lifecycle.py.
+
+
+def _id_of(row):
+    return row['id'] if isinstance(row, dict) else int(row)
+
+
+def _item(item_type, item_id, reason, **values):
+    item = {'item_type': item_type, 'item_id': item_id, **values}
+    if reason:
+        item['reason'] = reason
+    return item
+
+
+def refund_product(line, quantity=1, reason=''):
+    """PRODUCT: ``quantity`` units of an order line (item_id = order product id)."""
+    return _item('PRODUCT', _id_of(line), reason, quantity=int(quantity))
+
+
+def refund_gift_wrapping(line, quantity=1, reason=''):
+    """GIFT_WRAPPING: the wrapping of ``quantity`` units of an order line."""
+    return _item('GIFT_WRAPPING', _id_of(line), reason, quantity=int(quantity))
+
+
+def refund_shipping(address, amount, reason=''):
+    """SHIPPING: ``amount`` of the shipping of an order address (item_id = address id)."""
+    return _item('SHIPPING', _id_of(address), reason, amount=v3_number(cents(amount)))
+
+
+def refund_handling(address, amount, reason=''):
+    """HANDLING: ``amount`` of the handling of an order address."""
+    return _item('HANDLING', _id_of(address), reason, amount=v3_number(cents(amount)))
+
+
+def refund_fee(fee, amount, reason=''):
+    """FEE: ``amount`` of an order fee (item_id = the fee id)."""
+    return _item('FEE', _id_of(fee), reason, amount=v3_number(cents(amount)))
+
+
+def refund_order(order, amount, reason=''):
+    """ORDER: an order-level amount, tax not recalculated (item_id = order id)."""
+    return _item('ORDER', _id_of(order), reason, amount=v3_number(cents(amount)))
 
 
 _FIRST = ['Jane', 'John', 'Alice', 'Bob', 'Carla', 'Dmitri', 'Emma', 'Farid', 'Greta', 'Hiro']

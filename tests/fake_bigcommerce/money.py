@@ -23,6 +23,10 @@ Words
 * Shipping: S = the shipping price entered, d = the shipping coupons'
   discount (types 3, 4), rate r_s; handling H (rate r_h), wrapping W
   (rate r_w), fees F_k (rate r_k). Charges are never discounted otherwise.
+* Wrapping W is the order-level ``wrapping_cost`` plus the gift wrapping of
+  each line (``line(wrapping=unit price)``: unit x quantity, shown on the
+  line's ``*wrapping_cost*`` fields); each piece is taxed on its own at r_w
+  and ``wrapping_cost_*`` are the sums of the pieces.
 
 Discounts, in this order, all in the basis
 ------------------------------------------
@@ -36,7 +40,9 @@ Discounts, in this order, all in the basis
    left; 3 ``amount`` off shipping; 4 free shipping. Entries on lines have id
    'total-coupon', the coupon's name and code, target 'order'. The coupon row
    (``/orders/{id}/coupons``) ``discount`` is what the coupon took (shipping
-   coupons included, in both shipping options).
+   coupons included, in both shipping options). A line-level discount with
+   id 'total-coupon' (a coupon share kept on a line by an order edit, see
+   lifecycle.py) counts as coupon_discount, not discount_amount.
 4. Manual ``discount_amount``: spread in proportion to the undiscounted line
    totals T_i (spec orderProductAppliedDiscounts:
    ``total_manual_discount*price_ex_tax/subtotal_ex_tax``), id
@@ -124,6 +130,7 @@ from decimal import Decimal
 from .store import cents, dec
 
 ZERO = Decimal('0.00')
+COUPON_ID = 'total-coupon'    # applied_discounts id of a coupon's share on a line
 
 
 def rate(value):
@@ -175,6 +182,18 @@ def _spread(amount, remaining, applied, entry):
             remaining[i] -= share
 
 
+def _wrapping(specs, lines, order_level, charge):
+    """The order's wrapping: the order-level amount plus each line's gift
+    wrapping (per unit x quantity, set on the line as ``wrapping``), every
+    piece taxed on its own at the wrapping rate."""
+    for spec, ln in zip(specs, lines, strict=True):
+        unit = spec.get('_wrapping') or ZERO
+        ln.wrapping = charge(cents(unit * spec['_qty']), order_level.rate) if unit else None
+    pieces = [order_level] + [ln.wrapping for ln in lines if ln.wrapping]
+    return Priced(rate=order_level.rate, **{k: sum((getattr(p, k) for p in pieces), ZERO)
+                                            for k in ('base', 'ex', 'inc', 'tax')})
+
+
 def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotions=(),
                 shipping=ZERO, handling=ZERO, wrapping=ZERO, fees=(), shipping_tax_rate=None,
                 handling_tax_rate=None, wrapping_tax_rate=None, tax_before_discount=False,
@@ -192,10 +211,13 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
     def rate_or(value):
         return order_rate if value is None else rate(value)
 
-    # 1. undiscounted line totals and line-level discounts
+    # 1. undiscounted line totals and line-level discounts; a line-level entry
+    #    with id 'total-coupon' is a coupon share frozen on the line by an edit
+    #    (lifecycle.edit_order) and counts as coupon_discount
     totals = [cents(spec['_price'] * spec['_qty']) for spec in specs]
     applied = [[dict(d) for d in spec['_discounts']] for spec in specs]
-    other = sum((d['amount'] for ds in applied for d in ds), ZERO)
+    other = sum((d['amount'] for ds in applied for d in ds if d['id'] != COUPON_ID), ZERO)
+    frozen_coupons = sum((d['amount'] for ds in applied for d in ds if d['id'] == COUPON_ID), ZERO)
     remaining = [t - sum((d['amount'] for d in ds), ZERO) for t, ds in zip(totals, applied)]
 
     # 2. order-level automatic promotions
@@ -209,10 +231,10 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
     # 3. coupons
     ship_basis = cents(shipping)
     ship_discount = ZERO
-    coupon_rows, line_coupons = [], ZERO
+    coupon_rows, line_coupons = [], frozen_coupons
     for c in coupons:
         kind, amount = c['type'], dec(c['amount'])
-        entry = {'id': 'total-coupon', 'name': c['name'], 'code': c['code'], 'target': 'order'}
+        entry = {'id': COUPON_ID, 'name': c['name'], 'code': c['code'], 'target': 'order'}
         if kind in (3, 4):  # shipping coupons reduce shipping, not lines
             disc = min(cents(amount) if kind == 3 else ship_basis, ship_basis - ship_discount)
             ship_discount += disc
@@ -275,7 +297,7 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
                       inc=ship_basis if inclusive else ship_basis + s_tax)
         coupon_discount = line_coupons + ship_discount
     hand = charge(handling, rate_or(handling_tax_rate))
-    wrap = charge(wrapping, rate_or(wrapping_tax_rate))
+    wrap = _wrapping(specs, lines, charge(wrapping, rate_or(wrapping_tax_rate)), charge)
     fee_rows = [charge(f['cost'], rate_or(f.get('tax_rate'))) for f in fees]
 
     # 7. totals
@@ -300,3 +322,45 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
                   coupon_discount=coupon_discount, discount_amount=other,
                   total_ex=total_ex, total_inc=total_inc, total_tax=total_tax,
                   taxed=any(rates))
+
+
+# ---------------------------------------------------------------- refunds
+#
+# What a refund gives back (lifecycle.create_refund; rules in its module doc).
+# Every share is cumulative: refunding a piece in several steps gives back
+# exactly the piece, each step within a cent of its exact pro-rata share.
+
+
+def pro_rata(amount, done, now, whole):
+    """The share of ``amount`` for ``now`` more parts after ``done`` of ``whole``:
+    ``cents(amount * (done + now) / whole) - cents(amount * done / whole)``."""
+    amount, done, now, whole = dec(amount), dec(done), dec(now), dec(whole)
+    if whole <= 0:
+        return ZERO
+    return cents(amount * (done + now) / whole) - cents(amount * done / whole)
+
+
+def refund_units(paid_basis, paid_tax, done, now, whole, inclusive):
+    """Refund of ``now`` units of a line (or of its gift wrapping) of ``whole``
+    units, ``done`` units refunded before: the basis share and the tax share
+    are each taken pro rata per unit (``pro_rata``) of what the line charged;
+    the other side is basis + tax (exclusive) or basis - tax (inclusive).
+    Returns Priced(basis, ex, inc, tax)."""
+    basis = pro_rata(paid_basis, done, now, whole)
+    tax = pro_rata(paid_tax, done, now, whole)
+    if inclusive:
+        return Priced(basis=basis, ex=basis - tax, inc=basis, tax=tax)
+    return Priced(basis=basis, ex=basis, inc=basis + tax, tax=tax)
+
+
+def refund_amount(paid_side, paid_tax, done, amount, side):
+    """Refund of ``amount`` of a charge (shipping, handling, fee) measured on
+    ``side`` ('ex' or 'inc'), of which ``paid_side`` was paid and ``done``
+    refunded before: tax = ``pro_rata(paid_tax, done, amount, paid_side)``;
+    the other side is amount + tax ('ex') or amount - tax ('inc').
+    Returns Priced(ex, inc, tax)."""
+    amount = cents(amount)
+    tax = pro_rata(paid_tax, done, amount, paid_side)
+    if side == 'inc':
+        return Priced(ex=amount - tax, inc=amount, tax=tax)
+    return Priced(ex=amount, inc=amount + tax, tax=tax)

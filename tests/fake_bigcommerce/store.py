@@ -200,6 +200,22 @@ class FakeStore:
     orders:    id -> V2 order (bare object as GET /v2/orders/{id} returns it)
     order_products / order_shipping_addresses / order_coupons /
     order_transactions / order_fees: order id -> list of rows
+    order_specs: order id -> the factory.order arguments (edits reprice with them)
+    refunds:   refund id -> V3 Refund (as served); refund_pieces: refund id
+               -> what each item took (lifecycle.py)
+
+    After the order is placed (lifecycle.py has the rules): ``set_status``,
+    ``edit_order``, ``create_refund``, ``refund_quote``, ``refundable``,
+    ``full_refund_items``, ``refund_everything``, ``order_refunds``,
+    ``list_refunds``. Options for what the documents leave open are
+    attributes (defaults first; each also a keyword of the call):
+    ``edit_discounts`` ('clear_changed' | 'keep'), ``refund_item_amounts``
+    ('amount' | 'null'), ``refund_charge_side`` ('basis' | 'ex' | 'inc'),
+    ``refund_amount_fields`` ('sum' | 'zero'), ``refund_line_is_refunded``
+    ('all' | 'any'), ``refund_sets_status`` (True | False),
+    ``refund_transactions`` (True | False), ``refund_requires_payment``
+    (True | False), ``refunds_meta`` ('pagination' | 'empty', the meta of
+    GET /v3/orders/payment_actions/refunds, server.py).
     """
 
     def __init__(self, store_hash='abc123', api_base='https://api.bigcommerce.com'):
@@ -219,9 +235,15 @@ class FakeStore:
         self.order_coupons = {}
         self.order_transactions = {}
         self.order_fees = {}
+        self.order_specs = {}
+        self.refunds = {}
+        self.refund_pieces = {}
+        from .lifecycle import DEFAULTS
+        for name, value in DEFAULTS.items():   # options (lifecycle.py)
+            setattr(self, name, value)
         self._next = {'product': 100, 'variant': 300, 'sku': 500, 'order': 100,
                       'order_product': 1, 'address': 1, 'coupon': 1,
-                      'transaction': 1, 'option': 1}
+                      'transaction': 1, 'option': 1, 'refund': 1, 'refund_payment': 1}
         self._frozen = None          # fixed "now" (set_now)
         self._offset = dt.timedelta()  # added to real time (advance without set_now)
 
@@ -333,6 +355,7 @@ class FakeStore:
             order = copy.deepcopy(order)
             rows = {key: order.pop('_' + key, None) or []
                     for key in ('products', 'shipping_addresses', 'coupons', 'transactions', 'fees')}
+            spec = order.pop('_spec', None)
             oid = order['id'] = self.next_id('order', order.get('id'))
             created = as_utc(order.get('date_created') or self.now())
             modified = as_utc(order.get('date_modified') or created)
@@ -377,6 +400,15 @@ class FakeStore:
             self.order_coupons[oid] = rows['coupons']
             self.order_transactions[oid] = rows['transactions']
             self.order_fees[oid] = rows['fees']
+            # the arguments of factory.order, to reprice edits; kept only when
+            # the rows still match them one to one
+            if spec is not None and len(spec.get('lines') or ()) == len(rows['products']):
+                for line_spec, row in zip(spec['lines'], rows['products'], strict=True):
+                    line_spec['_row_id'] = row['id']
+                spec['id'] = oid
+                self.order_specs[oid] = spec
+            else:
+                self.order_specs.pop(oid, None)
             return order
 
     def _set_links(self, order):
@@ -407,6 +439,63 @@ class FakeStore:
             if 'date_modified' not in changes:
                 order['date_modified'] = rfc2822(self.now())
             return order
+
+    # -- after the order is placed (rules and options: lifecycle.py) ------
+
+    def set_status(self, order_id, status_id, when=None):
+        """Change the order status: status/custom_status from the status
+        table, date_modified to ``when`` or the store clock. Returns the order."""
+        from . import lifecycle
+        try:
+            return lifecycle.set_status(self, order_id, status_id, when)
+        except KeyError:
+            if int(order_id) not in self.orders:
+                raise
+            raise ValueError('unknown order status %r' % (status_id,)) from None
+
+    def edit_order(self, order_id, lines=None, **kwargs):
+        """Edit lines (quantities, prices, added/removed lines), charges,
+        discounts, billing and shipping address fields; every money field is
+        repriced by factory.order / money.py. Arguments: lifecycle.edit_order."""
+        from . import lifecycle
+        return lifecycle.edit_order(self, order_id, lines, **kwargs)
+
+    def create_refund(self, order_id, items=None, payments=None, reason='', when=None, **kwargs):
+        """Record a refund (items from factory.refund_*) and update the V2
+        order; raises lifecycle.RefundError (422) when refused."""
+        from . import lifecycle
+        return lifecycle.create_refund(self, order_id, items, payments, reason, when, **kwargs)
+
+    def refund_quote(self, order_id, items=None, **kwargs):
+        """The refund quote (RefundQuote_Full) of ``items``; records nothing."""
+        from . import lifecycle
+        return lifecycle.refund_quote(self, order_id, items, **kwargs)
+
+    def refundable(self, order_id, refund_charge_side=None):
+        """What is left to refund, per item type (lifecycle.refundable)."""
+        from . import lifecycle
+        return lifecycle.refundable(self, order_id, refund_charge_side)
+
+    def full_refund_items(self, order_id, refund_charge_side=None):
+        """Items that refund everything left of the order."""
+        from . import lifecycle
+        return lifecycle.full_refund_items(self, order_id, refund_charge_side)
+
+    def refund_everything(self, order_id, reason='', when=None, **kwargs):
+        """Refund all that is left of the order's items and charges."""
+        return self.create_refund(order_id, self.full_refund_items(
+            order_id, kwargs.get('refund_charge_side')), reason=reason, when=when, **kwargs)
+
+    def order_refunds(self, order_id):
+        """The refunds of one order, ascending id."""
+        return [self.refunds[i] for i in sorted(self.refunds)
+                if self.refunds[i]['order_id'] == int(order_id)]
+
+    def list_refunds(self, **filters):
+        """Refunds filtered as GET /v3/orders/payment_actions/refunds
+        (order_ids, ids, created_min, created_max, transaction_id)."""
+        from . import lifecycle
+        return lifecycle.list_refunds(self, **filters)
 
 
 def normalize_product(product):

@@ -1,9 +1,11 @@
 /** @odoo-module **/
 /**
  * The newcomer's walk on the sandbox store (tests/test_tour.py sets it up,
- * as scripts/run.sh does): Shopping Carts › Sandbox Store › Test Connection
- * › List Items › import the Hoodie (6 variants) › List Orders › import order
- * 102 › open the pending document it became.
+ * as scripts/run.sh does): Sales › Configuration › BigCommerce › Shopping
+ * Carts › Sandbox Store › Test Connection › List Items › import the Hoodie
+ * (6 variants) › List Orders › import order 102 › the cart's Orders button
+ * opens the pending document it became › Sales › Orders › BigCommerce
+ * Pending lists it too.
  */
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
@@ -18,6 +20,10 @@ registry.category("web_tour.tours").add("salesorder_bigcommerce_sandbox", {
             content: "Open Configuration",
             trigger: '.o_main_navbar [data-menu-xmlid="sale.menu_sale_config"]',
             run: "click",
+        },
+        {
+            content: "BigCommerce's menus are together under Configuration › BigCommerce",
+            trigger: ".dropdown-header:contains(BigCommerce)",
         },
         {
             content: "Open Shopping Carts",
@@ -123,11 +129,19 @@ registry.category("web_tour.tours").add("salesorder_bigcommerce_sandbox", {
             trigger: `${dialog} footer button:contains(Close)`,
             run: "click",
         },
-        // The document
+        // The document, from the cart's Orders button
+        {
+            content: "The Orders button counts the imported document",
+            trigger: "body:not(:has(.modal)) .o_form_view button[name=action_view_documents]:contains(1)",
+        },
         {
             content: "Open the imported documents",
-            trigger: "body:not(:has(.modal)) .o_form_view button[name=action_view_documents]",
+            trigger: ".o_form_view button[name=action_view_documents]",
             run: "click",
+        },
+        {
+            content: "Odoo's customer invoice list: the draft reads as BigCommerce order 102, for Jane Doe",
+            trigger: ".o_list_view .o_data_row:contains(Jane Doe) td[name=bigcommerce_order_id]:contains(102)",
         },
         {
             content: "Open the pending cash sale of order 102 (the only document)",
@@ -143,6 +157,33 @@ registry.category("web_tour.tours").add("salesorder_bigcommerce_sandbox", {
         },
         {
             content: "with the Hoodie L/Blue on it",
+            trigger: ".o_form_view .o_field_widget[name=invoice_line_ids] .o_data_row:contains(HOODIE-L-BLUE)",
+        },
+        // The pending list, from Sales
+        {
+            content: "Open Sales › Orders",
+            trigger: '.o_main_navbar [data-menu-xmlid="sale.sale_order_menu"]',
+            run: "click",
+        },
+        {
+            content: "Open BigCommerce Pending",
+            trigger: '.dropdown-item[data-menu-xmlid="salesorder_bigcommerce.menu_bigcommerce_pending"]',
+            run: "click",
+        },
+        {
+            content: "Order 102 waits there as an invoice",
+            trigger: ".o_list_view .o_data_row:contains(Jane Doe):contains(102) td[name=document_type]:contains(Invoice)",
+        },
+        {
+            content: "Open it from the pending list",
+            trigger: ".o_list_view .o_data_row:contains(102) td[name=document_name]",
+            run: "click",
+        },
+        {
+            content: "The row opens the invoice itself",
+            trigger: ".o_breadcrumb:contains(BigCommerce Pending):contains(Draft Invoice)",
+        },
+        {
             trigger: ".o_form_view .o_field_widget[name=invoice_line_ids] .o_data_row:contains(HOODIE-L-BLUE)",
         },
     ],

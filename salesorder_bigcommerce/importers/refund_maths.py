@@ -1,0 +1,105 @@
+"""A BigCommerce refund -> the lines of its credit note. Plain Decimal, no ORM.
+
+The lines follow the order's own plan (order_maths.plan_order), so a refund
+uses the products and taxes of what it gives back:
+
+* PRODUCT (order line id, quantity): that share of the line's planned amount,
+  at its rate; a discount taxed apart (a store taxing before discounts) is
+  given back in the same share;
+* SHIPPING, HANDLING, GIFT_WRAPPING, FEE: the amount asked for, else the whole
+  charge, at the charge's rate. The amount is read in the pricing basis (the
+  refunds guide's example: shipping 10 + a 10.00 item taxed 0.83 -> 20.83);
+  a store reading it otherwise only changes the adjustment below;
+* ORDER: an order-level amount, untaxed ("does not affect tax liability").
+
+Then the lines are made to give exactly the refund's ``total_amount`` and
+``total_tax``: a tax difference becomes a pair of *Tax rounding* lines at the
+refund's main rate, an amount difference one untaxed *Refund adjustment* line.
+Amounts are positive (a credit note's lines), in the order's pricing basis.
+"""
+from decimal import Decimal
+
+from ..services import refunds as bc
+from . import order_maths as m
+
+REFUND_ADJUSTMENT = "refund_adjustment"
+
+_CHARGE_KINDS = {bc.SHIPPING: m.SHIPPING, bc.HANDLING: m.HANDLING, bc.GIFT_WRAPPING: m.WRAPPING, bc.FEE: m.FEE}
+
+
+def plan_refund(refund, order, plan, price_step=m.CENT, step=m.CENT):
+    """[PlannedLine] of the credit note for `refund` (services.refunds.Refund) of
+    `order`, whose document was planned as `plan` (order_maths.OrderPlan)."""
+    inclusive = order.is_tax_inclusive
+    lines = []
+    quantities = {line.id: line.quantity for line in order.lines}
+    for item in refund.items:
+        if item.item_type == bc.PRODUCT:
+            lines += _product_lines(item, plan, quantities, inclusive, price_step, step)
+        elif item.item_type == bc.ORDER:
+            if item.requested_amount:
+                lines.append(m.PlannedLine(m.ORDER_DISCOUNT, Decimal(1), item.requested_amount, None))
+        else:
+            lines += _charge_lines(item, plan, inclusive, step)
+    _settle(lines, refund, inclusive, plan.rates, step)
+    return lines
+
+
+def _product_lines(item, plan, quantities, inclusive, price_step, step):
+    ordered = quantities.get(item.item_id)
+    if not ordered or not item.quantity:
+        return []
+    share = min(item.quantity, ordered) / ordered
+    lines = []
+    own = [line for line in plan.lines if line.source is not None
+           and getattr(line.source, "id", None) == item.item_id and line.kind in (m.ITEM, m.DISCOUNT)]
+    by_rate = {}
+    for line in own:
+        if line.kind == m.ITEM:
+            by_rate.setdefault(line.rate, [line.source, m.ZERO_AMOUNT])[1] += line.amount
+    for rate, (source, amount) in by_rate.items():
+        net = m.round_to(amount * share, step)
+        for quantity, price in m.quantity_split(net, item.quantity, rate, inclusive, price_step, step):
+            lines.append(m.PlannedLine(m.ITEM, quantity, price, rate, source))
+    for line in own:
+        if line.kind == m.DISCOUNT:
+            lines.append(m.PlannedLine(m.DISCOUNT, Decimal(1), m.round_to(line.amount * share, step), None,
+                                       line.source, line.discounts))
+    return lines
+
+
+def _charge_lines(item, plan, inclusive, step):
+    kind = _CHARGE_KINDS[item.item_type]
+    charges = [line for line in plan.lines if line.kind == kind]
+    if kind == m.FEE:
+        charges = [line for line in charges if getattr(line.source, "id", None) == item.item_id] or charges[:1]
+    if not charges:
+        if item.requested_amount:   # nothing to follow: an untaxed amount
+            return [m.PlannedLine(REFUND_ADJUSTMENT, Decimal(1), item.requested_amount, None)]
+        return []
+    charge = charges[0]
+    amount = charge.amount if item.requested_amount is None else item.requested_amount
+    return [m.PlannedLine(kind, Decimal(1), amount, charge.rate, charge.source)] if amount else []
+
+
+def totals(lines, inclusive, step=m.CENT):
+    """(total tax included, tax) Odoo computes on `lines`."""
+    tax = sum((m.odoo_tax(line.amount, line.rate, inclusive, step) for line in lines if line.rate), Decimal(0))
+    amount = sum((line.amount for line in lines), Decimal(0))
+    return (amount if inclusive else amount + tax), tax
+
+
+def _settle(lines, refund, inclusive, rates, step):
+    """Make `lines` give exactly the refund's total and tax (see the module doc)."""
+    total, tax = totals(lines, inclusive, step)
+    d_tax = m.round_to(refund.total_tax, step) - tax
+    if d_tax:
+        used = [line.rate for line in lines if line.rate] or list(rates)
+        rate = max(set(used), key=used.count) if used else None
+        pair = m.tax_rounding_pair(d_tax, rate, inclusive, step) if rate else None
+        if pair:
+            lines += pair
+    total, tax = totals(lines, inclusive, step)
+    rest = m.round_to(refund.total_amount, step) - total
+    if rest:
+        lines.append(m.PlannedLine(REFUND_ADJUSTMENT, Decimal(1), rest, None))

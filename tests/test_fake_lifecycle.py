@@ -1,0 +1,743 @@
+"""The fake store after the order is placed: status changes, edits, refunds.
+
+Rules under test: fake_bigcommerce/lifecycle.py (and money.py for the
+pricing an edit reuses). Expected amounts are worked out by hand in the
+comments, not with the fake's own code.
+"""
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+import requests
+from test_fake_server import _check_totals
+
+from fake_bigcommerce import FakeBigCommerce, factory, lifecycle, random_orders
+
+D = Decimal
+UTC = dt.timezone.utc
+T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+REFUND_KEYS = {'id', 'order_id', 'user_id', 'created', 'reason', 'total_amount', 'total_tax',
+               'uses_merchant_override_values', 'items', 'payments'}
+PAYMENT_KEYS = {'id', 'provider_id', 'amount', 'offline', 'is_declined', 'declined_message'}
+
+
+@pytest.fixture
+def server():
+    with FakeBigCommerce(store_hash='abc123', access_token='TOKEN', client_id='CLIENTID') as srv:
+        srv.store.set_now(T0)
+        yield srv
+
+
+@pytest.fixture
+def store(server):
+    return server.store
+
+
+@pytest.fixture
+def http(server):
+    """http('GET', 'v2/orders', params=...)"""
+    session = requests.Session()
+    session.headers.update({'X-Auth-Token': 'TOKEN', 'Accept': 'application/json'})
+    root = '%s/stores/abc123/' % server.base_url
+
+    def call(method, path, **kwargs):
+        kwargs.setdefault('timeout', 5)
+        return session.request(method, root + path, **kwargs)
+    yield call
+    session.close()
+
+
+def view(store, order_id):
+    """The stored order in factory.order's shape, for _check_totals."""
+    order = store.orders[order_id]
+    return dict(order, _products=store.order_products[order_id],
+                _coupons=store.order_coupons[order_id],
+                _shipping_addresses=store.order_shipping_addresses[order_id],
+                _fees=store.order_fees[order_id])
+
+
+def served(http, order_id):
+    """The order as served over HTTP, in factory.order's shape."""
+    order = http('GET', 'v2/orders/%s' % order_id, params={'include': 'fees'}).json()
+
+    def rows(name):
+        r = http('GET', 'v2/orders/%s/%s' % (order_id, name))
+        return r.json() if r.status_code == 200 else []
+    order.update(_products=rows('products'), _coupons=rows('coupons'),
+                 _shipping_addresses=rows('shipping_addresses'), _fees=order.pop('fees'))
+    return order
+
+
+def rfc(when):
+    return dt.datetime.strftime(when, '%a, %d %b %Y %H:%M:%S +0000')
+
+
+def mug_and_tea(store, **kwargs):
+    """Order A (exclusive, 8.25 %): mug 19.99 x 3, tea 7.05 x 2, coupon 5.00,
+    shipping 9.99, handling 2.00.
+
+    Coupon 5.00 over 59.97 : 14.10 -> 4.05 / 0.95; lines paid 55.92 / 13.15 ex,
+    tax 4.61 (4.6134) / 1.08 (1.0849) -> 60.53 / 14.23 inc; shipping tax 0.82
+    (0.8242), handling 0.17 (0.165); total tax 6.68, total 81.06 ex, 87.74 inc.
+    """
+    mug = store.add_product(factory.product(name='Mug', sku='MUG', price=D('19.99')))
+    tea = store.add_product(factory.product(name='Tea', sku='TEA', price=D('7.05')))
+    args = dict(lines=[factory.line(mug, 3), factory.line(tea, 2)], tax_rate=D('0.0825'),
+                coupon=factory.coupon('SAVE5', D('5.00')), shipping_cost=D('9.99'),
+                handling_cost=D('2.00'), customer_id=7)
+    args.update(kwargs)
+    order = store.add_order(factory.order(**args))
+    if 'discount_amount' not in kwargs:
+        assert (order['total_inc_tax'], order['total_tax']) == ('87.7400', '6.6800')
+    return order
+
+
+def lines_of(store, order):
+    return store.order_products[order['id']]
+
+
+def address_of(store, order):
+    return store.order_shipping_addresses[order['id']][0]
+
+
+# ---------------------------------------------------------------- status
+
+def test_status_change_over_http_moves_date_modified(server, store, http):
+    orders = [mug_and_tea(store) for _i in range(3)]
+    assert all(o['date_modified'] == rfc(T0) for o in orders)
+    store.advance(3600)
+    r = http('PUT', 'v2/orders/%s' % orders[1]['id'], json={'status_id': 5})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body['status_id'], body['status'], body['custom_status']) == (5, 'Cancelled', 'Cancelled')
+    assert body['date_modified'] == rfc(T0 + dt.timedelta(hours=1))
+    # a cursor on date_modified sees it, in its new status, whatever the status filter
+    found = http('GET', 'v2/orders', params={'min_date_modified': '2025-03-01T09:30:00Z'}).json()
+    assert [(o['id'], o['status_id'], o['status']) for o in found] == [(orders[1]['id'], 5, 'Cancelled')]
+    assert http('GET', 'v2/orders', params={'status_id': 5}).json()[0]['id'] == orders[1]['id']
+    # the store-side helper: custom label from the status table, a given date
+    when = T0 + dt.timedelta(hours=2)
+    store.set_status(orders[2]['id'], 10, when=when)
+    assert (orders[2]['status'], orders[2]['custom_status']) == ('Completed', 'Completed - Testing')
+    assert orders[2]['date_modified'] == rfc(when)
+    found = http('GET', 'v2/orders', params={'min_date_modified': rfc(when)}).json()
+    assert [o['id'] for o in found] == [orders[2]['id']]
+    # nothing else moved
+    assert orders[1]['total_inc_tax'] == '87.7400' and orders[1]['payment_status'] == 'captured'
+    # refused: an unknown status, over HTTP and in the store
+    r = http('PUT', 'v2/orders/%s' % orders[0]['id'], json={'status_id': 15})
+    assert r.status_code == 400
+    assert r.json() == [{'status': 400, 'message': "The field 'status_id' is invalid."}]
+    assert orders[0]['status_id'] == 11 and orders[0]['date_modified'] == rfc(T0)
+    with pytest.raises(ValueError):
+        store.set_status(orders[0]['id'], 99)
+    with pytest.raises(KeyError):
+        store.set_status(999, 5)
+
+
+# ---------------------------------------------------------------- edits
+
+def test_edit_over_http_reprices_and_keeps_identities(server, store, http):
+    order = mug_and_tea(store, discount_amount=D('2.00'))
+    oid = order['id']
+    rows = lines_of(store, order)
+    mug_row, tea_row = rows
+    ids = [mug_row['id'], tea_row['id']]
+    before_discounts = [dict(d) for d in tea_row['applied_discounts']]
+    store.advance(600)
+    body = {'products': [
+        {'id': mug_row['id'], 'quantity': 2},                                  # fewer mugs
+        {'name': 'Engraving', 'quantity': 1, 'price_ex_tax': 10, 'price_inc_tax': 10.825},
+    ], 'billing_address': {'city': 'Dallas'}}
+    r = http('PUT', 'v2/orders/%s' % oid, json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()['date_modified'] == rfc(T0 + dt.timedelta(minutes=10))
+    assert r.json()['billing_address']['city'] == 'Dallas'
+    assert r.json()['billing_address']['first_name'] == 'Jane'        # merged, not replaced
+    got = served(http, oid)
+    _check_totals(got, store.order_specs[oid])
+    lines = got['_products']
+    assert [li['id'] for li in lines[:2]] == ids and lines[2]['id'] not in ids
+    assert [(li['sku'], li['quantity']) for li in lines] == [('MUG', 2), ('TEA', 2), ('', 1)]
+    # the changed and the added line lose their discounts (updateAnOrder: "clears all
+    # discounts and promotions applied to the changed order line items"); the tea
+    # line keeps its coupon and manual-discount shares exactly
+    assert lines[0]['applied_discounts'] == [] and lines[2]['applied_discounts'] == []
+    assert lines[1]['applied_discounts'] == before_discounts
+    tea_coupon = sum(D(d['amount']) for d in before_discounts if d['id'] == 'total-coupon')
+    tea_manual = sum(D(d['amount']) for d in before_discounts if d['id'] == 'manual-discount')
+    assert D(got['coupon_discount']) == tea_coupon and D(got['discount_amount']) == tea_manual
+    assert D(str(got['_coupons'][0]['discount'])) == tea_coupon and got['_coupons'][0]['code'] == 'SAVE5'
+    # mug 39.98 ex, tax 3.30 (3.2984); engraving 10.00, tax 0.83 (0.825)
+    assert (lines[0]['total_tax'], lines[0]['discounted_total_inc_tax']) == ('3.3000', '43.2800')
+    assert (lines[2]['price_inc_tax'], lines[2]['total_tax']) == ('10.8300', '0.8300')
+    assert got['items_total'] == 5 and got['_shipping_addresses'][0]['items_total'] == 5
+    # the edit is seen by a date_modified cursor
+    found = http('GET', 'v2/orders', params={'min_date_modified': '2025-03-01T09:05:00Z'}).json()
+    assert [o['id'] for o in found] == [oid]
+    # a price change (both sides give the rate) and a removal
+    store.advance(60)
+    r = http('PUT', 'v2/orders/%s' % oid, json={'products': [
+        {'id': tea_row['id'], 'price_ex_tax': 8.00, 'price_inc_tax': 8.66},
+        {'id': lines[2]['id'], 'quantity': 0}], 'shipping_cost_ex_tax': 4.50,
+        'shipping_cost_inc_tax': 4.95})
+    assert r.status_code == 200, r.text
+    got = served(http, oid)
+    _check_totals(got, store.order_specs[oid])
+    assert [(li['sku'], li['base_price']) for li in got['_products']] == [
+        ('MUG', '19.9900'), ('TEA', '8.0000')]
+    assert got['_products'][1]['applied_discounts'] == []
+    assert (got['coupon_discount'], got['discount_amount']) == ('0.0000', '0.0000')
+    assert got['_coupons'][0]['discount'] == 0       # the coupon row stays, with nothing left
+    # shipping 4.50 at 10 % (0.45 / 4.50), handling unchanged
+    assert (got['shipping_cost_ex_tax'], got['shipping_cost_tax'], got['handling_cost_tax']) == (
+        '4.5000', '0.4500', '0.1700')
+    # mug 39.98 + 3.30, tea 16.00 + 1.32, shipping 4.50 + 0.45, handling 2.00 + 0.17
+    assert (got['total_ex_tax'], got['total_tax'], got['total_inc_tax']) == (
+        '62.4800', '5.2400', '67.7200')
+    assert got['date_modified'] == rfc(T0 + dt.timedelta(minutes=11))
+
+
+def test_edit_inclusive_order_over_http(server, store, http):
+    """On a tax-inclusive order a price pair is read on the inc side: 12.00 inc and
+    10.00 ex give 20 %; one side alone keeps the line's rate; a catalog product
+    added without prices is taxed at the order's rate."""
+    mug = store.add_product(factory.product(name='Mug', sku='MUG', price=D('12.00')))
+    pen = store.add_product(factory.product(name='Pen', sku='PEN', price=D('2.40')))
+    order = store.add_order(factory.order(lines=[factory.line(mug, 2), factory.line(None, 1, name='Book',
+                                                                               price=D('5.00'), tax_rate=0)],
+                                          tax_rate=D('0.20'), tax_inclusive=True, shipping_cost=D('4.95')))
+    mug_row, book_row = lines_of(store, order)
+    r = http('PUT', 'v2/orders/%s' % order['id'], json={'products': [
+        {'id': mug_row['id'], 'price_ex_tax': 10.00, 'price_inc_tax': 12.60},      # now 26 %
+        {'id': book_row['id'], 'price_ex_tax': 4.00},                              # 0 %: inc 4.00
+        {'product_id': pen['id'], 'quantity': 5}]})
+    assert r.status_code == 200, r.text
+    assert not [k for k in r.json() if k.startswith('_')]          # nothing private is served
+    got = served(http, order['id'])
+    _check_totals(got, store.order_specs[order['id']])
+    rows = got['_products']
+    # mug 25.20 inc at 26 %: 25.20 - 25.20 / 1.26 = 5.20; book 4.00 untaxed;
+    # pens 12.00 inc at 20 %: 2.00
+    assert [(li['sku'], li['base_price'], li['total_tax']) for li in rows] == [
+        ('MUG', '12.6000', '5.2000'), ('', '4.0000', '0.0000'), ('PEN', '2.4000', '2.0000')]
+    assert got['total_inc_tax'] == '46.1500' and got['total_tax'] == '8.0200'   # + shipping 4.95 / 0.82
+
+
+def test_edit_keep_mode_equals_a_fresh_factory_order(store):
+    """edit_discounts='keep' reprices with the same arguments: the edited order has
+    the money fields factory.order gives for the new lines."""
+    order = mug_and_tea(store, discount_amount=D('2.00'))
+    mug_row, tea_row = lines_of(store, order)
+    extra = factory.line(None, 1, name='Card', price=D('3.50'), tax_rate=0)
+    store.edit_order(order['id'], quantities={mug_row['id']: 1}, prices={tea_row['id']: D('6.00')},
+                     add=[extra], edit_discounts='keep', handling_cost=D('1.00'))
+    mug, tea = (store.products[r['product_id']] for r in (mug_row, tea_row))
+    fresh = factory.order(lines=[factory.line(mug, 1), factory.line(tea, 2, price=D('6.00')), extra],
+                          tax_rate=D('0.0825'), coupon=factory.coupon('SAVE5', D('5.00'), coupon_id=1),
+                          shipping_cost=D('9.99'), handling_cost=D('1.00'), discount_amount=D('2.00'))
+    for key in lifecycle.ORDER_MONEY_KEYS:
+        assert order[key] == fresh[key], key
+    for row, want in zip(lines_of(store, order), fresh['_products'], strict=True):
+        for key in lifecycle.ROW_MONEY_KEYS:
+            assert row[key] == want[key], key
+    assert store.order_coupons[order['id']][0]['discount'] == fresh['_coupons'][0]['discount']
+    _check_totals(view(store, order['id']), store.order_specs[order['id']])
+
+
+@pytest.mark.parametrize('mode', ['clear_changed', 'keep'])
+def test_random_edits_keep_every_identity(store, mode):
+    """Random orders (every pricing mode, coupons, promotions, fees), random edits:
+    each identity of money.py holds after every edit, ids of kept lines stay."""
+    rng = random.Random(4242)
+    products = factory.catalog(10, variants_every=3, seed=5, store=store)
+    orders = random_orders.random_store_orders(rng, 60, products, store=store, fee_chance=0.3)
+    edited = refused = 0
+    for order in orders:
+        oid = order['id']
+        for _step in range(3):
+            rows = lines_of(store, order)
+            ids = [r['id'] for r in rows]
+            quantities = {i: rng.randint(1, 6) for i in ids if rng.random() < 0.4}
+            prices = {i: D(rng.randint(50, 9000)) / 100 for i in ids if rng.random() < 0.3}
+            remove = [i for i in ids if rng.random() < 0.15 and i not in quantities
+                      and i not in prices][:len(ids) - 1]
+            add = [factory.line(None, rng.randint(1, 3), name='Extra', price=D(rng.randint(100, 5000)) / 100,
+                                tax_rate=rng.choice([None, D('0'), D('0.2')]))] if rng.random() < 0.4 else []
+            extra = {'shipping_cost': D(rng.randint(0, 1500)) / 100} if rng.random() < 0.3 else {}
+            before = (dict(order), [dict(r) for r in rows])
+            try:
+                store.edit_order(oid, quantities=quantities, prices=prices, remove=remove, add=add,
+                                 edit_discounts=mode, **extra)
+            except ValueError:
+                # keep mode: a fixed line discount larger than the edited line
+                assert mode == 'keep'
+                assert (order, lines_of(store, order)) == before
+                refused += 1
+                continue
+            edited += 1
+            _check_totals(view(store, oid), store.order_specs[oid])
+            kept = [r['id'] for r in lines_of(store, order)]
+            assert [i for i in ids if i not in remove] == kept[:len(ids) - len(remove)]
+    assert edited > 100 and refused < edited / 5
+
+
+def test_edit_refusals_change_nothing(server, store, http):
+    order = mug_and_tea(store)
+    oid = order['id']
+    mug_row, tea_row = lines_of(store, order)
+    store.advance(60)
+    snapshot = (dict(order), [dict(r) for r in lines_of(store, order)])
+
+    def put(body):
+        r = http('PUT', 'v2/orders/%s' % oid, json=body)
+        assert r.status_code == 400, r.text
+        assert (order, lines_of(store, order)) == snapshot
+        error, = r.json()
+        assert error['status'] == 400
+        return error['message']
+
+    assert put({'products': [{'id': 424242, 'quantity': 1}]}) == "The field 'id' is invalid."
+    assert put({'products': [{'id': mug_row['id'], 'quantity': -1}]}) == "The field 'quantity' is invalid."
+    assert put({'products': [{'id': mug_row['id'], 'price_ex_tax': 'x'}]}) == \
+        "The field 'price_ex_tax' is invalid."
+    assert 'needs lines' in put({'products': [{'id': mug_row['id'], 'quantity': 0},
+                                              {'id': tea_row['id'], 'quantity': 0}]})
+    assert put({'products': [{'id': mug_row['id'], 'name': 'A', 'name_customer': 'B'}]}) == \
+        "The fields 'name' and 'name_customer' must have the same value."
+    assert put({'products': [{'id': mug_row['id'], 'variant_id': 3}]}).startswith(
+        "The field 'variant_id' is not supported")
+    assert put({'subtotal_ex_tax': '1.00'}) == \
+        "The field 'subtotal_ex_tax' is not supported by the fake store."
+    assert put({'total_tax': '1.00'}).startswith("The field 'total_tax' cannot be written to.")
+    assert put({'status_id': 2, 'discount_amount': '-1'}) == "The field 'discount_amount' is invalid."
+    assert put({'products': [{'id': mug_row['id'], 'quantity': 1}], 'status_id': 'x'}) == \
+        "The field 'status_id' is invalid."
+    # a line with refunded units cannot go below them
+    store.create_refund(oid, [factory.refund_product(mug_row, 2)])
+    snapshot = (dict(order), [dict(r) for r in lines_of(store, order)])
+    assert 'below what was refunded' in put({'products': [{'id': mug_row['id'], 'quantity': 1}]})
+    assert 'cannot be removed' in put({'products': [{'id': mug_row['id'], 'quantity': 0}]})
+    # an order not built by factory.order cannot be repriced (its address can change)
+    bare = factory.order(lines=[factory.line(None, 1, name='X', price=D('1.00'))])
+    del bare['_spec']
+    bare = store.add_order(bare)
+    with pytest.raises(ValueError, match='cannot reprice'):
+        store.edit_order(bare['id'], quantities={lines_of(store, bare)[0]['id']: 2})
+    store.edit_order(bare['id'], billing_address={'zip': '12345'})
+    assert bare['billing_address']['zip'] == '12345'
+    with pytest.raises(TypeError):
+        store.edit_order(oid, colour='red')
+    with pytest.raises(ValueError):
+        store.edit_order(oid, tax_inclusive=True)
+
+
+def test_edit_shipping_address_fields_and_unknown(server, store, http):
+    order = mug_and_tea(store)
+    address = address_of(store, order)
+    store.advance(5)
+    r = http('PUT', 'v2/orders/%s' % order['id'],
+             json={'shipping_addresses': [{'id': address['id'], 'street_1': '2 Side St'}]})
+    assert r.status_code == 200, r.text
+    assert http('GET', 'v2/orders/%s/shipping_addresses' % order['id']).json()[0]['street_1'] == '2 Side St'
+    assert order['date_modified'] == rfc(T0 + dt.timedelta(seconds=5))
+    r = http('PUT', 'v2/orders/%s' % order['id'],
+             json={'shipping_addresses': [{'id': address['id'], 'cost_ex_tax': 1}]})
+    assert r.status_code == 400
+    r = http('PUT', 'v2/orders/%s' % order['id'], json={'shipping_addresses': [{'city': 'X'}]})
+    assert r.status_code == 400 and 'not supported' in r.json()[0]['message']
+
+
+# ---------------------------------------------------------------- refunds
+
+def test_refund_of_items_and_shipping(server, store, http):
+    order = mug_and_tea(store)
+    oid = order['id']
+    mug_row, tea_row = lines_of(store, order)
+    address = address_of(store, order)
+    store.advance(120)
+    refund = store.create_refund(oid, [factory.refund_product(mug_row, 1, reason='Chipped'),
+                                       factory.refund_shipping(address, D('5.00'))],
+                                 reason='Customer requires a refund.')
+    # 1 mug of 3: 55.92 / 3 = 18.64 ex, tax 4.61 / 3 = 1.5367 -> 1.54, inc 20.18;
+    # shipping 5.00 of 9.99 ex: tax 0.82 x 5.00 / 9.99 = 0.4104 -> 0.41, inc 5.41
+    assert set(refund) == REFUND_KEYS
+    assert (refund['total_amount'], refund['total_tax']) == (25.59, 1.95)
+    assert refund['created'] == '2025-03-01T09:02:00+00:00' and refund['order_id'] == oid
+    assert refund['reason'] == 'Customer requires a refund.' and refund['user_id'] == 0
+    assert refund['uses_merchant_override_values'] is False
+    assert refund['items'] == [
+        {'item_type': 'PRODUCT', 'item_id': mug_row['id'], 'reason': 'Chipped', 'quantity': 1,
+         'requested_amount': 18.64},
+        {'item_type': 'SHIPPING', 'item_id': address['id'], 'reason': '', 'requested_amount': 5}]
+    payment, = refund['payments']
+    assert set(payment) == PAYMENT_KEYS | {'transaction_id'}
+    assert (payment['provider_id'], payment['amount'], payment['offline'], payment['is_declined']) == (
+        'stripe', 25.59, False, False)
+    # the refund payment is an Orders V3 transaction (event refund)
+    txn = http('GET', 'v3/orders/%s/transactions' % oid).json()['data'][-1]
+    assert (txn['event'], txn['amount'], str(txn['id'])) == ('refund', 25.59, payment['transaction_id'])
+    # the V2 order and its line
+    assert (order['status_id'], order['status'], order['payment_status']) == (
+        14, 'Partially Refunded', 'partially refunded')
+    assert order['refunded_amount'] == '25.5900'
+    assert order['date_modified'] == rfc(T0 + dt.timedelta(minutes=2))
+    assert (mug_row['quantity_refunded'], mug_row['is_refunded'], mug_row['refund_amount']) == (
+        1, False, '20.1800')
+    assert (tea_row['quantity_refunded'], tea_row['is_refunded'], tea_row['refund_amount']) == (
+        0, False, '0.0000')
+    # money fields of the order do not move; a date_modified cursor sees the change
+    _check_totals(view(store, oid))
+    assert order['total_inc_tax'] == '87.7400'
+    found = http('GET', 'v2/orders', params={'min_date_modified': '2025-03-01T09:01:00Z'}).json()
+    assert [(o['id'], o['status_id'], o['refunded_amount']) for o in found] == [(oid, 14, '25.5900')]
+    # served as stored
+    body = http('GET', 'v3/orders/%s/payment_actions/refunds' % oid).json()
+    assert body == {'data': [refund], 'meta': {}}
+    assert http('GET', 'v3/orders/payment_actions/refunds/%s' % refund['id']).json() == {
+        'data': refund, 'meta': {}}
+    assert http('GET', 'v3/orders/payment_actions/refunds/999').status_code == 404
+    assert http('GET', 'v3/orders/%s/payment_actions/refunds' % (oid + 50)).status_code == 404
+    assert store.refundable(oid) == {
+        'total': D('62.15'), 'PRODUCT': {mug_row['id']: 2, tea_row['id']: 2}, 'GIFT_WRAPPING': {},
+        'SHIPPING': {address['id']: D('4.99')}, 'HANDLING': {address['id']: D('2.00')}, 'FEE': {}}
+
+
+def test_two_refunds_then_the_rest_is_a_full_refund(server, store, http):
+    order = mug_and_tea(store)
+    oid = order['id']
+    mug_row, tea_row = lines_of(store, order)
+    address = address_of(store, order)
+    first = store.create_refund(oid, [factory.refund_product(mug_row, 1),
+                                      factory.refund_shipping(address, D('5.00'))])
+    store.advance(60)
+    second = store.create_refund(oid, [factory.refund_product(mug_row, 2)])
+    # the other 2 mugs: 55.92 - 18.64 = 37.28 ex, tax 4.61 - 1.54 = 3.07 (cumulative
+    # rounding: all units give back exactly the line)
+    assert (second['total_amount'], second['total_tax']) == (40.35, 3.07)
+    assert (mug_row['quantity_refunded'], mug_row['is_refunded'], mug_row['refund_amount']) == (
+        3, True, '60.5300')
+    assert order['status_id'] == 14 and order['refunded_amount'] == '65.9400'
+    store.advance(60)
+    third = store.refund_everything(oid)
+    # tea 13.15 + 1.08; shipping 4.99 left + tax 0.82 - 0.41; handling 2.00 + 0.17
+    assert (third['total_amount'], third['total_tax']) == (21.8, 1.66)
+    assert sorted((i['item_type'], i.get('quantity'), i['requested_amount']) for i in third['items']) == [
+        ('HANDLING', None, 2), ('PRODUCT', 2, 13.15), ('SHIPPING', None, 4.99)]
+    total = sum(D(str(r['total_amount'])) for r in (first, second, third))
+    tax = sum(D(str(r['total_tax'])) for r in (first, second, third))
+    assert (total, tax) == (D('87.74'), D('6.68'))      # the order's total and tax, to the cent
+    assert (order['status_id'], order['status'], order['custom_status'], order['payment_status']) == (
+        4, 'Refunded', 'Refunded', 'refunded')
+    assert order['refunded_amount'] == order['total_inc_tax'] == '87.7400'
+    assert all(r['is_refunded'] for r in lines_of(store, order))
+    assert tea_row['refund_amount'] == '14.2300'
+    body = http('GET', 'v3/orders/%s/payment_actions/refunds' % oid).json()
+    assert [r['id'] for r in body['data']] == [first['id'], second['id'], third['id']]
+    assert [r['id'] for r in body['data']] == sorted(r['id'] for r in body['data'])
+    # nothing is left
+    assert store.full_refund_items(oid) == []
+    with pytest.raises(lifecycle.RefundError):
+        store.create_refund(oid, [factory.refund_order(oid, D('0.01'))])
+
+
+def test_order_level_and_handling_refund(store):
+    order = mug_and_tea(store)
+    oid = order['id']
+    address = address_of(store, order)
+    refund = store.create_refund(oid, [factory.refund_order(order, D('3.00'), reason='Goodwill'),
+                                       factory.refund_handling(address, D('2.00'))])
+    # ORDER: "tax is not re-calculated" -> 3.00, no tax; handling 2.00 + 0.17
+    assert (refund['total_amount'], refund['total_tax']) == (5.17, 0.17)
+    assert refund['items'][0] == {'item_type': 'ORDER', 'item_id': oid, 'reason': 'Goodwill',
+                                  'requested_amount': 3}
+    assert order['refunded_amount'] == '5.1700' and order['status_id'] == 14
+    assert all(r['quantity_refunded'] == 0 for r in lines_of(store, order))
+    # the order-level amount counts against the order: every item left (85.57)
+    # is now more than the 82.57 left to refund
+    with pytest.raises(lifecycle.RefundError, match='refundable amount of the order'):
+        store.refund_everything(oid)
+    assert len(store.order_refunds(oid)) == 1
+
+
+def test_over_refunds_are_refused_with_422(server, store, http):
+    order = mug_and_tea(store, customer_id=0)        # a guest
+    oid = order['id']
+    mug_row, _tea = lines_of(store, order)
+    address = address_of(store, order)
+    url = 'v3/orders/%s/payment_actions/refunds' % oid
+
+    def refused(body, title):
+        r = http('POST', url, json=body)
+        assert r.status_code == 422, r.text
+        error, = r.json()['data']          # the documented 422 shape of this endpoint
+        assert error['status'] == 422 and error['title'] == title
+        assert error['type'].startswith('https://developer.bigcommerce.com/')
+        assert store.refunds == {} and order['status_id'] == 11 and order['refunded_amount'] == '0.0000'
+        return error
+
+    pay = [{'provider_id': 'stripe', 'amount': 1, 'offline': False}]
+    error = refused({'items': [factory.refund_product(mug_row, 4)], 'payments': pay},
+                    'Refund quantity exceeds the refundable quantity.')
+    assert error['errors'] == {'items.0.quantity': '3 of 3 left to refund.'}
+    refused({'items': [factory.refund_product(mug_row, 0)], 'payments': pay}, 'Invalid quantity.')
+    refused({'items': [factory.refund_product(mug_row, 2), factory.refund_product(mug_row, 2)],
+             'payments': pay}, 'Refund quantity exceeds the refundable quantity.')
+    refused({'items': [factory.refund_shipping(address, D('10.00'))], 'payments': pay},
+            'Refund amount exceeds the refundable amount.')
+    refused({'items': [factory.refund_shipping(address, D('-1'))], 'payments': pay}, 'Invalid refund amount.')
+    refused({'items': [factory.refund_order(order, D('87.75'))], 'payments': pay},
+            'Refund amount exceeds the refundable amount of the order.')
+    refused({'items': [factory.refund_product(999, 1)], 'payments': pay}, 'Order product 999 not found.')
+    refused({'items': [{'item_type': 'TAX', 'item_id': 1, 'amount': 1}], 'payments': pay},
+            'Invalid item type.')
+    refused({'items': [factory.refund_gift_wrapping(mug_row, 1)], 'payments': pay},
+            'The order product has no gift wrapping.')
+    refused({'items': [factory.refund_product(mug_row, 1)]}, 'JSON data is missing or invalid')
+    refused({'items': [factory.refund_product(mug_row, 1)], 'payments': pay},
+            'The payments do not match the refund amount.')
+    refused({'items': [factory.refund_product(mug_row, 1)],
+             'payments': [{'provider_id': 'storecredit', 'amount': 20.18, 'offline': False}]},
+            'Unable to provide store credit for a guest customer.')
+    # accepted once the payments match; then the rest of the mugs, then no more
+    r = http('POST', url, json={'items': [factory.refund_product(mug_row, 1)],
+                                'payments': [{'provider_id': 'stripe', 'amount': 20.18, 'offline': False}]})
+    assert r.status_code == 201, r.text
+    assert r.json()['data']['total_amount'] == 20.18 and r.json()['meta'] == {}
+    store.create_refund(oid, [factory.refund_product(mug_row, 2)])
+    with pytest.raises(lifecycle.RefundError, match='exceeds the refundable quantity'):
+        store.create_refund(oid, [factory.refund_product(mug_row, 1)])
+    # an unpaid order cannot be refunded (option refund_requires_payment)
+    pending = mug_and_tea(store, payment_status='pending', status_id=7)
+    with pytest.raises(lifecycle.RefundError, match='has not been paid'):
+        store.create_refund(pending['id'], [factory.refund_order(pending, 1)])
+    store.create_refund(pending['id'], [factory.refund_order(pending, 1)], refund_requires_payment=False)
+
+
+def test_tax_inclusive_store_refund(server, store, http):
+    """Inclusive store, 20 %: mug 12.00 x 2, book 5.00, coupon 10 %, shipping 4.95.
+
+    Coupon 2.90 -> 2.40 / 0.50; lines paid 21.60 / 4.50 inc, tax 3.60 / 0.75;
+    shipping 4.95 inc holds 0.82 (4.95 / 1.2 = 4.125 -> 4.13); total 31.05, tax 5.17.
+    """
+    mug = store.add_product(factory.product(name='Mug', sku='MUG', price=D('12.00')))
+    order = store.add_order(factory.order(
+        lines=[factory.line(mug, 2), factory.line(None, 1, name='Book', price=D('5.00'))],
+        tax_rate=D('0.20'), tax_inclusive=True, shipping_cost=D('4.95'), currency='EUR',
+        coupon=factory.coupon('TEN', D('10'), type=1)))
+    oid = order['id']
+    assert (order['total_inc_tax'], order['total_tax']) == ('31.0500', '5.1700')
+    mug_row, book_row = lines_of(store, order)
+    address = address_of(store, order)
+    # amounts are in the basis (tax included): 1 mug = 21.60 / 2 = 10.80 holding
+    # 3.60 / 2 = 1.80; shipping 2.00 holds 0.82 x 2.00 / 4.95 = 0.3313 -> 0.33
+    r = http('POST', 'v3/orders/%s/payment_actions/refunds' % oid, json={
+        'items': [factory.refund_product(mug_row, 1), factory.refund_shipping(address, 2)],
+        'payments': [{'provider_id': 'stripe', 'amount': 12.80, 'offline': False}]})
+    assert r.status_code == 201, r.text
+    first = r.json()['data']
+    assert (first['total_amount'], first['total_tax']) == (12.8, 2.13)
+    assert [i['requested_amount'] for i in first['items']] == [10.8, 2]
+    assert mug_row['refund_amount'] == '10.8000' and order['refunded_amount'] == '12.8000'
+    rest = store.refund_everything(oid)
+    # mug 10.80 / 1.80, book 4.50 / 0.75, shipping 2.95 / 0.82 - 0.33
+    assert (rest['total_amount'], rest['total_tax']) == (18.25, 3.04)
+    assert order['refunded_amount'] == '31.0500' and order['status_id'] == 4
+    assert D('2.13') + D('3.04') == D(order['total_tax'])
+    # the same refund measured ex tax (option refund_charge_side='ex'): 2.00 ex
+    # on 4.13 ex paid -> tax 0.82 x 2.00 / 4.13 = 0.3971 -> 0.40, inc 2.40
+    again = store.add_order(factory.order(lines=[factory.line(mug, 1)], tax_rate=D('0.20'),
+                                          tax_inclusive=True, shipping_cost=D('4.95')))
+    quote = store.refund_quote(again['id'], [factory.refund_shipping(address_of(store, again), 2)],
+                               refund_charge_side='ex')
+    assert (quote['total_refund_amount'], quote['total_refund_tax_amount']) == (2.4, 0.4)
+    assert quote['tax_inclusive'] is True
+
+
+def test_gift_wrapping_and_fee_refunds(store):
+    """Exclusive, 10 %: 2 mugs at 10.00 wrapped at 1.50 each, eco fee 1.00.
+
+    Wrapping 3.00 + 0.30 tax, fee 1.00 + 0.10; total 24.00 ex, 26.40 inc."""
+    mug = store.add_product(factory.product(name='Mug', sku='MUG', price=D('10.00')))
+    order = store.add_order(factory.order(
+        lines=[factory.line(mug, 2, wrapping=D('1.50'), wrapping_name='Gift box')], tax_rate=D('0.10'),
+        fees=[factory.fee('Eco fee', D('1.00'))], shipping=None))
+    _check_totals(view(store, order['id']))
+    row, = lines_of(store, order)
+    assert (row['wrapping_name'], row['wrapping_cost_ex_tax'], row['wrapping_cost_tax']) == (
+        'Gift box', '3.0000', '0.3000')
+    assert (order['wrapping_cost_inc_tax'], order['total_ex_tax'], order['total_inc_tax']) == (
+        '3.3000', '24.0000', '26.4000')
+    fee, = store.order_fees[order['id']]
+    refund = store.create_refund(order['id'], [factory.refund_gift_wrapping(row, 1),
+                                               factory.refund_fee(fee, D('0.50'))])
+    # wrapping of 1 unit 1.50 + 0.15; fee 0.50 + 0.10 x 0.50 / 1.00 = 0.05
+    assert (refund['total_amount'], refund['total_tax']) == (2.2, 0.2)
+    assert refund['items'] == [
+        {'item_type': 'GIFT_WRAPPING', 'item_id': row['id'], 'reason': '', 'requested_amount': 1.5},
+        {'item_type': 'FEE', 'item_id': fee['id'], 'reason': '', 'requested_amount': 0.5}]
+    assert row['quantity_refunded'] == 0          # the goods were not refunded
+    assert store.refundable(order['id'])['GIFT_WRAPPING'] == {row['id']: 1}
+    rest = store.refund_everything(order['id'])
+    assert D(str(rest['total_amount'])) + D('2.20') == D('26.40')
+    assert D(str(rest['total_tax'])) + D('0.20') == D('2.40')
+
+
+def test_random_refunds_in_steps_give_back_the_order(store):
+    """Random orders (every pricing mode, coupons incl. shipping coupons, fees):
+    random partial refunds, then the rest: the refunds add up to the order's
+    total_inc_tax and total_tax to the cent; each refund is the sum of its items."""
+    rng = random.Random(777)
+    products = factory.catalog(10, variants_every=3, seed=8, store=store)
+    orders = random_orders.random_store_orders(rng, 80, products, store=store, fee_chance=0.4,
+                                               wrapping_cost=D('0'))
+    steps = 0
+    for order in orders:
+        oid = order['id']
+        if D(order['total_inc_tax']) == 0:
+            continue
+        for _step in range(rng.randint(0, 3)):
+            left = store.refundable(oid)
+            items = [factory.refund_product(i, rng.randint(1, q)) for i, q in left['PRODUCT'].items()
+                     if q and rng.random() < 0.4]
+            for kind, make in (('SHIPPING', factory.refund_shipping), ('HANDLING', factory.refund_handling),
+                               ('FEE', factory.refund_fee)):
+                items += [make(i, D(rng.randint(1, int(a * 100))) / 100) for i, a in left[kind].items()
+                          if a > 0 and rng.random() < 0.5]
+            if items:
+                refund = store.create_refund(oid, items)
+                steps += 1
+                assert refund['total_amount'] <= float(order['total_inc_tax'])
+        if store.full_refund_items(oid):
+            store.refund_everything(oid)
+        refunds = store.order_refunds(oid)
+        assert sum(D(str(r['total_amount'])) for r in refunds) == D(order['total_inc_tax']), oid
+        assert sum(D(str(r['total_tax'])) for r in refunds) == D(order['total_tax']), oid
+        assert (order['status_id'], order['payment_status']) == (4, 'refunded')
+        assert order['refunded_amount'] == order['total_inc_tax']
+        assert all(r['is_refunded'] and r['quantity_refunded'] == r['quantity']
+                   for r in lines_of(store, order))
+        _check_totals(view(store, oid), store.order_specs[oid])
+    assert steps > 60
+
+
+def test_batch_endpoint_pages_refunds_of_many_orders(server, store, http):
+    orders = [mug_and_tea(store) for _i in range(4)]
+    created = []
+    for n, order in enumerate(orders):
+        for _k in range(1 + n % 2):
+            store.advance(60)
+            row = lines_of(store, order)[0]
+            created.append(store.create_refund(order['id'], [factory.refund_product(row, 1)]))
+    # refunds 1..6: orders 0, 1, 1, 2, 3, 3
+    wanted = {orders[1]['id'], orders[2]['id'], orders[3]['id']}
+    ids = ','.join(str(i) for i in sorted(wanted))
+    seen, page = [], 1
+    while True:
+        body = http('GET', 'v3/orders/payment_actions/refunds',
+                    params={'order_id:in': ids, 'limit': 2, 'page': page}).json()
+        pag = body['meta']['pagination']
+        assert (pag['total'], pag['per_page'], pag['current_page'], pag['total_pages']) == (5, 2, page, 3)
+        assert pag['count'] == len(body['data'])
+        assert pag['links']['current'] == '?order_id:in=%s&page=%d&limit=2' % (ids, page)
+        seen += body['data']
+        if 'next' not in pag['links']:
+            break
+        page += 1
+    assert [r['id'] for r in seen] == [r['id'] for r in created if r['order_id'] in wanted]
+    assert [r['id'] for r in seen] == sorted(r['id'] for r in seen)
+    assert seen == [r for r in created if r['order_id'] in wanted]
+    # id:in, created:min / created:max (inclusive), transaction_id
+    body = http('GET', 'v3/orders/payment_actions/refunds', params={'id:in': '2,5'}).json()
+    assert [r['id'] for r in body['data']] == [2, 5]
+    body = http('GET', 'v3/orders/payment_actions/refunds', params={
+        'created:min': created[2]['created'], 'created:max': '2025-03-01T09:05:00+00:00'}).json()
+    assert [r['created'] for r in body['data']] == [c['created'] for c in created[2:5]]
+    txn = created[3]['payments'][0]['transaction_id']
+    body = http('GET', 'v3/orders/payment_actions/refunds', params={'transaction_id': txn}).json()
+    assert [r['id'] for r in body['data']] == [created[3]['id']]
+    body = http('GET', 'v3/orders/payment_actions/refunds', params={'order_id:in': '4242'}).json()
+    assert body['data'] == [] and body['meta']['pagination']['total'] == 0
+    r = http('GET', 'v3/orders/payment_actions/refunds', params={'order_id:in': 'x'})
+    assert r.status_code == 422 and r.json()['status'] == 422
+    # the spec's metaEmpty_Full reading (option)
+    store.refunds_meta = 'empty'
+    body = http('GET', 'v3/orders/payment_actions/refunds', params={'limit': 4, 'page': 2}).json()
+    assert body['meta'] == {} and [r['id'] for r in body['data']] == [5, 6]
+
+
+def test_refund_quote_then_refund_over_http(server, store, http):
+    order = mug_and_tea(store)
+    oid = order['id']
+    mug_row, _tea = lines_of(store, order)
+    address = address_of(store, order)
+    items = [factory.refund_product(mug_row, 1), factory.refund_shipping(address, 5),
+             factory.refund_order(order, 1)]
+    r = http('POST', 'v3/orders/%s/payment_actions/refund_quotes' % oid, json={'items': items})
+    assert r.status_code == 201, r.text
+    quote = r.json()['data']
+    # 20.18 + 5.41 + 1.00 (untaxed)
+    assert (quote['total_refund_amount'], quote['total_refund_tax_amount'],
+            quote['order_level_refund_amount']) == (26.59, 1.95, 1)
+    assert quote['order_id'] == oid and quote['tax_inclusive'] is False
+    method = quote['refund_methods'][0][0]
+    assert (method['provider_id'], method['amount'], method['offline']) == ('stripe', 26.59, False)
+    assert store.refunds == {} and order['status_id'] == 11        # a quote records nothing
+    r = http('POST', 'v3/orders/%s/payment_actions/refund_quotes' % oid,
+             json={'items': [factory.refund_product(mug_row, 9)]})
+    assert r.status_code == 422 and r.json()['status'] == 422 and 'errors' in r.json()
+    r = http('POST', 'v3/orders/%s/payment_actions/refunds' % oid, json={
+        'items': items, 'payments': [{'provider_id': method['provider_id'], 'amount': method['amount'],
+                                      'offline': method['offline']}]})
+    assert r.status_code == 201, r.text
+    refund = r.json()['data']
+    assert (refund['total_amount'], refund['total_tax']) == (26.59, 1.95)
+    assert store.order_refunds(oid) == [refund]
+    # merchant override and a tax-only refund
+    over = store.create_refund(oid, [factory.refund_order(order, 10)],
+                               merchant_calculated_override={'total_amount': 10, 'total_tax': 0})
+    assert over['uses_merchant_override_values'] is True and over['total_amount'] == 10
+    tax_only = store.create_refund(oid, tax_adjustment_amount=D('0.50'))
+    assert (tax_only['items'], tax_only['total_amount'], tax_only['total_tax']) == ([], 0.5, 0.5)
+    assert order['refunded_amount'] == '37.0900'
+
+
+def test_refund_options(store):
+    order = mug_and_tea(store, status_id=2)
+    mug_row, _tea = lines_of(store, order)
+    store.refund_sets_status = False
+    store.refund_amount_fields = 'zero'           # "always returns `0`" (orders.v2 spec)
+    store.refund_item_amounts = 'null'            # the RefundID_Get example
+    store.refund_line_is_refunded = 'any'
+    store.refund_transactions = False
+    refund = store.create_refund(order['id'], [factory.refund_product(mug_row, 1)])
+    assert refund['items'][0]['requested_amount'] is None and 'transaction_id' not in refund['payments'][0]
+    assert (order['status_id'], order['payment_status'], order['refunded_amount']) == (
+        2, 'partially refunded', '0.0000')
+    assert (mug_row['is_refunded'], mug_row['quantity_refunded'], mug_row['refund_amount']) == (
+        True, 1, '0.0000')
+    assert len(store.order_transactions[order['id']]) == 1
+    # per call, the other way
+    store.create_refund(order['id'], [factory.refund_product(mug_row, 1)], refund_sets_status=True,
+                        refund_amount_fields='sum')
+    # second mug: 37.28 - 18.64 ex, tax 3.07 (3.0733) - 1.54 = 1.53 -> 20.17
+    assert order['status_id'] == 14 and order['refunded_amount'] == '40.3500'
+    with pytest.raises(ValueError):
+        store.create_refund(order['id'], [factory.refund_product(mug_row, 1)], refund_amount_fields='x')
+
+
+def test_refund_scopes(server, store, http):
+    order = mug_and_tea(store)
+    row = lines_of(store, order)[0]
+    url = 'v3/orders/%s/payment_actions/refunds' % order['id']
+    body = {'items': [factory.refund_product(row, 1)],
+            'payments': [{'provider_id': 'stripe', 'amount': 20.18, 'offline': False}]}
+    server.scopes = {'store_v2_transactions_read_only'}
+    assert http('GET', url).status_code == 200
+    assert http('GET', 'v3/orders/payment_actions/refunds').status_code == 200
+    assert http('POST', url, json=body).status_code == 403
+    server.scopes = {'store_v2_transactions'}
+    assert http('POST', url, json=body).status_code == 201
+    server.scopes = {'store_v2_products'}
+    assert http('GET', url).status_code == 403
