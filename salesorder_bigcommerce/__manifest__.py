@@ -7,11 +7,12 @@
     "author": "salesorder_bigcommerce contributors",
     "website": "https://github.com/salesorder/salesorder_bigcommerce",
     "license": "LGPL-3",
-    "depends": ["sale_management", "account", "stock_account", "mail"],
-    "external_dependencies": {"python": ["requests"]},
+    "depends": ["sale_management", "account", "stock_account", "sale_stock", "stock_delivery", "mail"],
+    "external_dependencies": {"python": ["requests", "standardwebhooks"]},
     "data": [
         "security/bigcommerce_security.xml",
         "security/ir.model.access.csv",
+        "security/bigcommerce_stock_security.xml",
         "data/bigcommerce_order_status_data.xml",
         "data/product_category_data.xml",
         "data/product_data.xml",
@@ -26,7 +27,12 @@
         "views/bigcommerce_tax_map_views.xml",
         "views/bigcommerce_menus.xml",
         "data/ir_cron_data.xml",
+        "data/ir_cron_stock_data.xml",
+        "views/bigcommerce_stock_views.xml",
         "views/bigcommerce_sync_log_views.xml",
+        "views/bigcommerce_delivery_views.xml",
+        "data/ir_cron_shipment_data.xml",
+        "views/bigcommerce_webhook_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,6 +1,6 @@
 from odoo.exceptions import UserError
 
-from .services.errors import BigCommerceError, BigCommercePayloadError
+from .services.errors import BigCommerceError, BigCommercePayloadError, Text
 
 
 def error_message(env, error):
@@ -10,11 +10,20 @@ def error_message(env, error):
     not ``str(error)`` (English)."""
     if not isinstance(error, BigCommerceError):
         return error.args[0] if isinstance(error, UserError) and error.args else str(error)
-    # The template is one of the services' _lt("...") texts, in the addon's .pot.
-    text = env._(error.template, **error.params) if error.params else env._(error.template)
+    text = _translated(env, error.template, error.params)
     if isinstance(error, BigCommercePayloadError) and error.prefix:
         return f"{error.prefix}: {text}"
     return text
+
+
+def _translated(env, template, params):
+    """``template`` (one of the services' _lt("...") texts, in the addon's .pot) in the
+    language of ``env``, filled with ``params``, their services.errors.Text translated too."""
+    if not params:
+        return env._(template)
+    params = {name: _translated(env, value.template, value.params) if isinstance(value, Text) else value
+              for name, value in params.items()}
+    return env._(template, **params)
 
 
 class BigCommerceUserError(UserError):

@@ -181,7 +181,7 @@ class TestCartAccess(BigCommerceCase):
         cart = self.cart.with_user(self.salesman)
         self.assertEqual(cart.name, "Test Store")
         with self.assertRaises(AccessError):
-            cart.api_key  # noqa: B018
+            cart.api_key  # noqa: B018  # pylint: disable=pointless-statement
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             cart.read(["api_key"])
         with self.assertRaises(AccessError):

@@ -13,6 +13,7 @@ import pytest
 
 from common import BigCommerceCase
 from fake_bigcommerce import FakeBigCommerce, factory
+
 from odoo.addons.salesorder_bigcommerce.services import catalog, const
 from odoo.addons.salesorder_bigcommerce.services.client import BigCommerceClient
 from odoo.addons.salesorder_bigcommerce.services.errors import BigCommercePayloadError

@@ -8,8 +8,9 @@ from decimal import Decimal
 from unittest.mock import patch
 
 import psycopg2
-from common import factory
 from test_auto_sync import AWAITING_FULFILLMENT, SyncCase, modified
+
+from common import factory
 
 from odoo.tools import mute_logger
 
@@ -158,8 +159,8 @@ class TestRefunds(ChangesCase):
         mug = credit.invoice_line_ids.filtered(lambda l: l.product_id.default_code == "MUG")
         self.assertEqual(mug.quantity, 1)
         # Set against the unpaid invoice: what is left to pay is the order less the refund.
-        self.assertAlmostEqual(invoice.amount_residual, float(D(order["total_inc_tax"]) - D(str(refund["total_amount"]))),
-                               places=2)
+        left = D(order["total_inc_tax"]) - D(str(refund["total_amount"]))
+        self.assertAlmostEqual(invoice.amount_residual, float(left), places=2)
         self.assertEqual(credit.payment_state, "paid")
 
     def test_two_refunds_make_two_credit_notes(self):

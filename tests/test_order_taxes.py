@@ -42,9 +42,9 @@ class OrderTaxCase(OrderImportCase):
         if not order["is_tax_inclusive_pricing"]:
             self.assertFalse(rounding, document.bigcommerce_check)
             return
-        for tax in rounding.tax_id if document._name == "sale.order" else rounding.tax_ids:
-            pair = rounding.filtered(lambda l: tax in (l.tax_id if document._name == "sale.order" else l.tax_ids))
-            self.assertEqual(len(pair), 1)
+        taxes_of = (lambda line: line.tax_id) if document._name == "sale.order" else (lambda line: line.tax_ids)
+        for tax in taxes_of(rounding):
+            self.assertEqual(len(rounding.filtered(lambda line, tax=tax: tax in taxes_of(line))), 1)
         self.assertEqual(sum(rounding.mapped("price_unit")), 0.0)
         self.assertLessEqual(len(rounding), 2 * len(document.mapped(
             "order_line.tax_id" if document._name == "sale.order" else "invoice_line_ids.tax_ids")))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from fake_bigcommerce import FakeBigCommerce, factory
+
 from odoo.addons.salesorder_bigcommerce.services import client as client_module
 from odoo.addons.salesorder_bigcommerce.services.client import BigCommerceClient
 from odoo.addons.salesorder_bigcommerce.services.errors import BigCommerceError, BigCommercePayloadError

@@ -10,7 +10,6 @@ from shared_examples import example
 from odoo.addons.salesorder_bigcommerce.services import errors, parsing
 from odoo.addons.salesorder_bigcommerce.services.errors import BigCommerceError, BigCommercePayloadError
 
-
 # --- API Path -----------------------------------------------------------------------
 
 @pytest.mark.parametrize('api_path', [

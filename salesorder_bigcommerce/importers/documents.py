@@ -99,6 +99,7 @@ class DocumentValues:
             "price_unit": float(line.price_unit),
             "discount": 0.0,
             "tax_id": [(6, 0, line.tax.ids)],
+            **DocumentValues.line_link_values(line),
         }
 
     def _invoice_values(self, order, partner, shipping_partner, currency, lines):
@@ -132,4 +133,17 @@ class DocumentValues:
             "price_unit": float(line.price_unit),
             "discount": 0.0,
             "tax_ids": [(6, 0, line.tax.ids)],
+            **DocumentValues.line_link_values(line),
+        }
+
+    @staticmethod
+    def line_link_values(line):
+        """Which BigCommerce order line and shipping address the line stands for (deliveries)."""
+        if not line.line_id:
+            return {}
+        return {
+            "bigcommerce_line_id": line.line_id,
+            "bigcommerce_address_id": line.address_id,
+            "bigcommerce_line_type": line.line_type or False,
+            "bigcommerce_partner_shipping_id": line.shipping_partner.id if line.shipping_partner else False,
         }

@@ -174,7 +174,7 @@ class ItemImporter:
                      list_price=self._cents(price)))
             self._writes += 1
             record = template.product_variant_id
-        self._bind(binding, product.id, variant_id, record, sku)
+        self._bind(binding, product.id, variant_id, record, sku, product.raw.get("inventory_tracking"))
         return record, created
 
     def _import_product_with_variants(self, product):
@@ -222,7 +222,7 @@ class ItemImporter:
     def _update_variant(self, record, binding, product, variant, sku, price):
         self._write_changed(record, {"default_code": sku or False, "active": True})
         self._set_variant_price(record, price)
-        self._bind(binding, product.id, variant.id, record, sku)
+        self._bind(binding, product.id, variant.id, record, sku, product.raw.get("inventory_tracking"))
         return record
 
     def _create_variants(self, template, product, pending):
@@ -353,10 +353,13 @@ class ItemImporter:
                                     ("bigcommerce_product_id", "=", product_id),
                                     ("bigcommerce_variant_id", "=", variant_id)], limit=1)
 
-    def _bind(self, binding, product_id, variant_id, record, sku):
+    def _bind(self, binding, product_id, variant_id, record, sku, tracking=None):
         values = {"product_id": record.id, "sku": sku or False}
+        if tracking in ("none", "product", "variant"):    # how the stock export sends the item
+            values["inventory_tracking"] = tracking
         if binding:
-            if binding.product_id != record or (binding.sku or "") != sku:
+            if binding.product_id != record or (binding.sku or "") != sku or \
+                    binding.inventory_tracking != values.get("inventory_tracking", binding.inventory_tracking):
                 binding.write(values)
                 self._writes += 1
         else:

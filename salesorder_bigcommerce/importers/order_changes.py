@@ -27,11 +27,13 @@ from markupsafe import Markup
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 
+from ..exceptions import error_message
 from ..services.errors import BigCommerceError
 from .cash_sale import cash_sale_values
 from .order_importer import OrderImporter
 from .order_snapshot import differences, snapshot
 from .results import ALREADY, FAILED, UPDATED, ImportReport, Outcome
+from .ship_to import assign_shipping_partners
 
 _logger = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ class OrderChanges:
                     notes = self._apply_one(order, binding, document, refunds_by_order.get(order.id, []))
             except (UserError, ValidationError, BigCommerceError, psycopg2.Error) as error:
                 self.importer._forget_created_records()
-                message = error.args[0] if error.args else str(error)
+                message = error_message(self.env, error)
                 _logger.info("BigCommerce order %s not updated: %s", order.id, message)
                 report.add(Outcome(order.id, label, FAILED, str(message), records=document))
                 continue
@@ -104,7 +106,17 @@ class OrderChanges:
             document.message_post(body=note)
             return [note]
         what = self.env._("delivered") if document._name == "sale.order" else self.env._("posted")
-        return self._flag(document, f"cancel:{order.status_id}", self.env._(
+        # Nothing more ships for a cancelled order: what is not delivered yet stops.
+        if document._name == "account.move":
+            cancelled = document._bigcommerce_cancel_deliveries()
+        else:
+            cancelled = document.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+            cancelled.action_cancel()
+        notes = []
+        if cancelled:
+            notes.append(self.env._("Delivery %(names)s cancelled: the order is %(status)s in BigCommerce.",
+                                    names=", ".join(cancelled.mapped("name")), status=status))
+        return notes + self._flag(document, f"cancel:{order.status_id}", self.env._(
             "%(status)s in BigCommerce after it was %(what)s: a refund or a return is needed.",
             status=status, what=what))
 
@@ -147,6 +159,7 @@ class OrderChanges:
                 line.quantity = -line.quantity
                 lines.append(line)
         partner, shipping = self.importer.customers.partners(order)
+        assign_shipping_partners(self.importer.customers, order, partner, lines)
         values = self.importer.document_values
         if document._name == "sale.order":
             commands = [Command.delete(line.id) for line in document.order_line]
@@ -218,7 +231,8 @@ class OrderChanges:
             "partner_shipping_id": invoice.partner_shipping_id.id,
             "currency_id": currency.id,
             "company_id": invoice.company_id.id,
-            "invoice_date": fields.Date.to_date(refund.created) if refund.created else fields.Date.context_today(invoice),
+            "invoice_date": (fields.Date.to_date(refund.created) if refund.created
+                             else fields.Date.context_today(invoice)),
             "ref": self.env._("BigCommerce refund %s", refund.id),
             "invoice_origin": invoice.invoice_origin or invoice.name,
             "reversed_entry_id": invoice.id,

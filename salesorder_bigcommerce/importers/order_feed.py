@@ -17,11 +17,12 @@ MAX_ERROR_LINES = 200          # per sync log
 
 @dataclass
 class FeedItem:
-    """An order read by a pass: parsed, or the reason it did not parse."""
+    """An order read by a pass: parsed, or why it was not (a services error, shown
+    translated with exceptions.error_message, or a text)."""
     order_id: int
     date_modified: datetime | None
     order: object = None
-    error: str = ""
+    error: object = ""
 
     @property
     def key(self):
@@ -97,7 +98,7 @@ class StatusFeed:
             date_modified = parse_datetime(raw.get("date_modified"))
         except BigCommerceError:
             date_modified = None
-        return FeedItem(order_id, date_modified, error=str(error))
+        return FeedItem(order_id, date_modified, error=error)
 
 
 def next_batch(feeds, done, size):

@@ -19,12 +19,14 @@ import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
 
+from ..exceptions import error_message
 from ..services.errors import BigCommerceError
 from .customers import CustomerResolver
 from .documents import DocumentValues
 from .order_lines import LineBuilder
 from .order_snapshot import snapshot
 from .results import ALREADY, CREATED, FAILED, ImportReport, Outcome
+from .ship_to import assign_shipping_partners
 from .taxes import TaxResolver
 from .totals import TotalsCheck
 
@@ -81,7 +83,7 @@ class OrderImporter:
         for error, raw in parse_errors:
             raw = raw if isinstance(raw, dict) else {}
             report.add(Outcome(raw.get("id") or 0, self.env._("Order %s", raw.get("id") or "?"),
-                               FAILED, str(error)))
+                               FAILED, error_message(self.env, error)))
         if not orders:
             return report
         bindings = self.OrderBinding.search(
@@ -167,7 +169,7 @@ class OrderImporter:
     def _fail(self, report, order, error, claims):
         """Report the order as failed and release its claim, so that it can be imported later."""
         claims.pop(order.id).unlink()
-        message = error.args[0] if error.args else str(error)
+        message = error_message(self.env, error)
         _logger.info("BigCommerce order %s not imported: %s", order.id, message)
         report.add(Outcome(order.id, self._label(order), FAILED, str(message)))
 
@@ -196,6 +198,7 @@ class OrderImporter:
         currency = self.document_values.currency(order.currency_code)
         partner, shipping_partner = self.customers.partners(order)
         lines, notes = self.line_builder.document_lines(order, currency)
+        assign_shipping_partners(self.customers, order, partner, lines)
         values = self.document_values.values(order, partner, shipping_partner, currency, lines)
         return PreparedOrder(order, currency, lines, values, notes)
 

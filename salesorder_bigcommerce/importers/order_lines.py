@@ -28,6 +28,13 @@ class DocumentLine:
     quantity: Decimal
     price_unit: Decimal
     tax: object                # account.tax (possibly empty)
+    # What an item line stands for in BigCommerce (deliveries and shipments): the order
+    # line id, its shipping address id, its type; the delivery contact of that address
+    # when the order ships to several (set by the importer, see ship_to.py).
+    line_id: int = 0
+    address_id: int = 0
+    line_type: str = ''
+    shipping_partner: object = None
 
 
 class LineBuilder:
@@ -163,7 +170,12 @@ class LineBuilder:
         for planned in planned_lines:
             tax = self.taxes.tax(planned.rate, inclusive) if planned.rate else self.env["account.tax"]
             product, name = self._product_and_name(order, planned, products, notes, currency)
-            lines.append(DocumentLine(product, name, planned.quantity, planned.price_unit, tax))
+            line = DocumentLine(product, name, planned.quantity, planned.price_unit, tax)
+            source = planned.source
+            if planned.kind == order_maths.ITEM and source is not None:
+                line.line_id, line.address_id = source.id, source.address_id or 0
+                line.line_type = source.type or 'physical'
+            lines.append(line)
         return lines
 
     def _product_and_name(self, order, planned, products, notes, currency):

@@ -8,3 +8,12 @@ from . import sale_order
 from . import account_move
 from . import bigcommerce_sync_log
 from . import bigcommerce_sync
+from . import bigcommerce_stock_level
+from . import bigcommerce_stock
+from . import bigcommerce_webhook
+from . import bigcommerce_webhook_registration
+from . import bigcommerce_document_line
+from . import bigcommerce_cart_delivery
+from . import stock_move
+from . import stock_picking
+from . import account_move_delivery

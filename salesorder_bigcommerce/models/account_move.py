@@ -3,7 +3,6 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-
 # What a cash sale registers when posted: (amount field, payment field, cart journal field).
 CASH_SALE_PAYMENTS = (
     ("bigcommerce_payment_amount", "bigcommerce_payment_id", "payment_journal_id"),

@@ -3,14 +3,13 @@ from datetime import datetime, time
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..exceptions import BigCommerceUserError
+from ..exceptions import BigCommerceUserError, error_message
 from ..importers.item_importer import ItemImporter
 from ..importers.order_importer import OrderImporter
 from ..importers.results import CREATED, FAILED, NOT_IN_STORE, SKIPPED, ImportReport, Outcome
 from ..services.client import BigCommerceClient
 from ..services.errors import BigCommerceError
 from ..services.parsing import parse_api_key, parse_api_path
-
 
 API_KEY_SHAPE = "CLIENT_ID:ACCESS_TOKEN"
 API_PATH_SHAPE = "https://api.bigcommerce.com/stores/{store_hash}/v3/"
@@ -184,7 +183,7 @@ class BigCommerceCart(models.Model):
             try:
                 parse_api_path(cart.api_path)
             except BigCommerceError as error:
-                raise ValidationError(str(error)) from None
+                raise ValidationError(error_message(self.env, error)) from None
 
     @api.constrains("api_key")
     def _check_api_key(self):
@@ -193,7 +192,7 @@ class BigCommerceCart(models.Model):
                 parse_api_key(cart.api_key)
             except BigCommerceError as error:
                 # The message shows the expected shape, never the value typed.
-                raise ValidationError(str(error)) from None
+                raise ValidationError(error_message(self.env, error)) from None
 
     # ------------------------------------------------------------------
     # The client
@@ -222,7 +221,7 @@ class BigCommerceCart(models.Model):
             statuses = client.get_order_statuses()
         except BigCommerceError as error:
             raise UserError(_("Test Connection failed for %(cart)s: %(error)s",
-                              cart=self.name, error=error)) from None
+                              cart=self.name, error=error_message(self.env, error))) from None
         self.env["bigcommerce.order.status"].sudo()._load_from_store(statuses)
         self.write({
             "store_name": store.name,
@@ -283,7 +282,7 @@ class BigCommerceCart(models.Model):
             else:
                 products = list(client.iter_products(ids=product_ids, on_payload_error=on_payload_error))
         except BigCommerceError as error:
-            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
+            raise BigCommerceUserError.from_error(self.env, error) from None
         return products, errors
 
     def _import_items(self, product_ids):
@@ -359,7 +358,7 @@ class BigCommerceCart(models.Model):
                     status_id=status.bigcommerce_id, min_date_created=start, max_date_created=end,
                     with_lines=False, on_payload_error=lambda error, raw: errors.append((error, raw))))
         except BigCommerceError as error:
-            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
+            raise BigCommerceUserError.from_error(self.env, error) from None
         return sorted(orders, key=lambda o: o.id, reverse=True), errors
 
     def _import_orders(self, order_ids, orders=None):
@@ -375,7 +374,7 @@ class BigCommerceCart(models.Model):
                 orders = self._get_client().get_orders(
                     wanted, on_payload_error=lambda error, raw: errors.append((error, raw)))
             except BigCommerceError as error:
-                raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
+                raise BigCommerceUserError.from_error(self.env, error) from None
         report = ImportReport()
         allowed = set(self.import_status_ids.mapped("bigcommerce_id"))
         importable = []

@@ -25,7 +25,7 @@ from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tools import config
 
-from ..exceptions import BigCommerceUserError
+from ..exceptions import BigCommerceUserError, error_message
 from ..importers.order_changes import OrderChanges
 from ..importers.order_feed import FeedItem, StatusFeed, StopPass, SyncTotals, next_batch
 from ..importers.results import ALREADY, CREATED, FAILED, SKIPPED, UPDATED, ImportReport, Outcome
@@ -76,7 +76,8 @@ class BigCommerceCart(models.Model):
         before = {cart: set(cart.import_status_ids.ids) for cart in self}
         result = super().write(vals)
         for cart in self:
-            added = cart.import_status_ids.filtered(lambda s: s.id not in before[cart])
+            known = before[cart]
+            added = cart.import_status_ids.filtered(lambda s, known=known: s.id not in known)
             if added:
                 # The cursor only knows the statuses chosen so far: read from the start
                 # again so the new statuses' older orders are not skipped. A pass running
@@ -195,7 +196,7 @@ class BigCommerceCart(models.Model):
             except Exception as error:  # noqa: BLE001 - the log tells; the cron goes on with other carts
                 _logger.exception("BigCommerce cart %s: sync pass failed", self.id)
                 self._sync_rollback()
-                state, message = "failed", _("Unexpected error: %s", error)
+                state, message = "failed", _("Unexpected error: %s", error_message(self.env, error))
             return self._sync_finish(log, state, message)
 
     def _sync_run(self, log, budget, batch_size):
@@ -265,7 +266,8 @@ class BigCommerceCart(models.Model):
         self._update_orders([order for order in orders if order.id in imported], report)
         for item in items:
             if item.order is None:
-                report.add(Outcome(item.order_id, _("Order %s", item.order_id or "?"), FAILED, item.error))
+                report.add(Outcome(item.order_id, _("Order %s", item.order_id or "?"), FAILED,
+                                   error_message(self.env, item.error)))
         return report
 
     def _sync_batch_cursor(self, items, totals):
@@ -330,9 +332,8 @@ class BigCommerceCart(models.Model):
                 "BigCommerce rate limit reached (retry in %(wait)s s): stopped after %(summary)s "
                 "The next pass resumes from here.",
                 wait=round(cause.retry_after or 0), summary=totals.summary()))
-        text = error.args[0] if isinstance(error, UserError) and error.args else str(error)
         return StopPass("failed", _("Stopped by an error after %(summary)s %(error)s",
-                                     summary=totals.summary(), error=text))
+                                     summary=totals.summary(), error=error_message(self.env, error)))
 
     # ------------------------------------------------------------------
     # Orders already imported: cancellations, refunds, edits
@@ -348,12 +349,12 @@ class BigCommerceCart(models.Model):
 
         def refund_error(error, raw):
             order_id = raw.get("order_id") if isinstance(raw, dict) else None
-            unreadable[order_id] = str(error)
+            unreadable[order_id] = error_message(self.env, error)
 
         try:
             refunds = read_refunds(self._get_client(), [o.id for o in orders], on_payload_error=refund_error)
         except BigCommerceError as error:
-            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
+            raise BigCommerceUserError.from_error(self.env, error) from None
         followed = []
         for order in orders:
             if order.id in unreadable or None in unreadable:
@@ -375,7 +376,7 @@ class BigCommerceCart(models.Model):
         try:
             orders = self._get_client().get_orders(wanted, on_payload_error=lambda e, raw: errors.append((e, raw)))
         except BigCommerceError as error:
-            raise BigCommerceUserError(_("BigCommerce: %(error)s", error=error), error) from None
+            raise BigCommerceUserError.from_error(self.env, error) from None
         report = ImportReport()
         bound = set(self.env["bigcommerce.order.binding"].search([
             ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", wanted)]).mapped("bigcommerce_order_id"))
@@ -386,7 +387,8 @@ class BigCommerceCart(models.Model):
         self._update_orders([o for o in orders if o.id in bound], report)
         for error, raw in errors:
             raw_id = raw.get("id") if isinstance(raw, dict) else None
-            report.add(Outcome(raw_id or 0, _("Order %s", raw_id or "?"), FAILED, str(error)))
+            report.add(Outcome(raw_id or 0, _("Order %s", raw_id or "?"), FAILED,
+                               error_message(self.env, error)))
         seen = {o.bigcommerce_id for o in report.outcomes}
         for missing in (i for i in wanted if i not in seen):
             report.add(Outcome(missing, _("Order %s", missing), FAILED,

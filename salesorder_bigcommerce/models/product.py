@@ -32,6 +32,13 @@ class BigCommerceProductBinding(models.Model):
     bigcommerce_variant_id = fields.Integer(string="BigCommerce Variant ID", required=True)
     product_id = fields.Many2one("product.product", required=True, ondelete="cascade", index=True)
     sku = fields.Char(string="SKU", index=True)
+    # The product's inventory_tracking in BigCommerce, kept when the item is imported (or read by
+    # the stock export): the export sends the item by variant_id or product_id accordingly.
+    inventory_tracking = fields.Selection(
+        [("none", "Not Tracked"), ("product", "By Product"), ("variant", "By Variant")],
+        readonly=True, copy=False,
+        help="How BigCommerce tracks this item's stock (its product's inventory_tracking); "
+             "empty until known.")
     company_id = fields.Many2one(related="cart_id.company_id", store=True)
 
     _sql_constraints = [

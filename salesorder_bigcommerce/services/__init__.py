@@ -6,8 +6,9 @@ payloads -- value objects parsed from BigCommerce JSON (orders in order_payloads
 parsing  -- API Path / API Key / money / date parsing
 errors   -- BigCommerceError, the one exception type
 const    -- every external constant
+inventory -- stock levels to BigCommerce (absolute inventory adjustments)
 """
-from . import client, const, errors, parsing, payloads  # noqa: F401
+from . import client, const, errors, inventory, parsing, payloads  # noqa: F401
 from .client import BigCommerceClient
 from .errors import BigCommerceError, BigCommercePayloadError
 from .parsing import ApiKey, ApiPath, format_rfc2822, parse_api_key, parse_api_path, parse_datetime, parse_money
@@ -17,7 +18,7 @@ from .payloads import (
 )
 
 __all__ = [
-    'client', 'const', 'errors', 'parsing', 'payloads',
+    'client', 'const', 'errors', 'inventory', 'parsing', 'payloads',
     'BigCommerceClient', 'BigCommerceError', 'BigCommercePayloadError',
     'ApiKey', 'ApiPath', 'format_rfc2822', 'parse_api_key', 'parse_api_path', 'parse_datetime',
     'parse_money',

@@ -14,7 +14,7 @@ import requests
 
 from . import const
 from .catalog import CatalogReads
-from .errors import BigCommerceError, BigCommercePayloadError
+from .errors import BigCommerceError, BigCommercePayloadError, Text, _lt
 from .parsing import format_rfc2822, parse_api_key, parse_api_path
 from .payloads import Order, OrderStatus, StoreInfo
 
@@ -95,10 +95,12 @@ class BigCommerceClient(CatalogReads):
                     failures = self._backoff(failures)
                     continue
                 seconds = max(self.timeout) if isinstance(self.timeout, tuple) else self.timeout
-                raise BigCommerceError(
-                    f"BigCommerce did not answer within {seconds:g} s ({method} {path}, "
-                    f"{failures + 1} attempt{'s' if failures else ''}). Try again later.",
-                    kind='timeout') from None
+                message = (_lt("BigCommerce did not answer within %(seconds)s s (%(request)s, %(attempts)s "
+                               "attempts). Try again later.") if failures else
+                           _lt("BigCommerce did not answer within %(seconds)s s (%(request)s, 1 attempt). "
+                               "Try again later."))
+                params = {'seconds': f"{seconds:g}", 'request': f"{method} {path}", 'attempts': failures + 1}
+                raise BigCommerceError(message, kind='timeout', params=params) from None
             except requests.exceptions.RequestException as e:
                 # ConnectionError (DNS, refused, TLS, Odoo's BlockedRequest) and friends
                 self._log(method, path, params, 'unreachable', time.monotonic() - started)
@@ -106,11 +108,13 @@ class BigCommerceClient(CatalogReads):
                 if failures < self.max_retries and idempotent:
                     failures = self._backoff(failures)
                     continue
-                reason = self._scrub(_exception_reason(e))
-                attempts = f" ({failures + 1} attempts)" if failures else ''
-                raise BigCommerceError(
-                    f"Could not reach {urlsplit(url).netloc}{attempts}: {reason}. Check the "
-                    f"Cart Connect URL and the network.", kind='unreachable') from None
+                message = (_lt("Could not reach %(host)s (%(attempts)s attempts): %(reason)s. Check the "
+                               "Cart Connect URL and the network.") if failures else
+                           _lt("Could not reach %(host)s: %(reason)s. Check the Cart Connect URL and the "
+                               "network."))
+                raise BigCommerceError(message, kind='unreachable', params={
+                    'host': urlsplit(url).netloc, 'attempts': failures + 1,
+                    'reason': _exception_reason(e, self._scrub)}) from None
 
             status = response.status_code
             self._log(method, path, params, status, time.monotonic() - started)
@@ -119,8 +123,9 @@ class BigCommerceClient(CatalogReads):
                 wait = self._rate_limit_wait(response)
                 if wait > self.max_rate_limit_wait or rate_limited >= const.MAX_RATE_LIMIT_RETRIES:
                     raise BigCommerceError(
-                        f"BigCommerce rate limit reached; retry in {math.ceil(wait)} s.",
-                        kind='rate_limited', status=429, retry_after=wait)
+                        _lt("BigCommerce rate limit reached; retry in %(seconds)s s."),
+                        kind='rate_limited', status=429, retry_after=wait,
+                        params={'seconds': math.ceil(wait)})
                 rate_limited += 1
                 _logger.debug("BigCommerce rate limit: waiting %.1f s", wait)
                 self.sleep(wait)
@@ -168,40 +173,50 @@ class BigCommerceClient(CatalogReads):
             return response.json()
         except ValueError:
             raise BigCommercePayloadError(
-                f"BigCommerce answered {method} {path} with a body that is not JSON "
-                f"(HTTP {response.status_code}).") from None
+                _lt("BigCommerce answered %(request)s with a body that is not JSON (HTTP %(status)s)."),
+                params={'request': f"{method} {path}", 'status': response.status_code}) from None
 
     def _http_error(self, response, method, path):
         status = response.status_code
-        where = f"{method} {path}"
         said = self._store_message(response)
-        said_text = f" BigCommerce said: {said}" if said else ''
+        params = {'status': status, 'request': f"{method} {path}", 'said': said}
         if status == 401:
             return BigCommerceError(
-                "BigCommerce rejected the credentials (HTTP 401). Check the access token part "
-                f"of the API Key ({const.API_KEY_EXAMPLE}).", kind='auth', status=status)
+                _lt("BigCommerce rejected the credentials (HTTP 401). Check the access token part "
+                    "of the API Key (%(example)s)."),
+                kind='auth', status=status, params={'example': const.API_KEY_EXAMPLE})
         if status == 403:
-            scope = _scope_for(path)
-            access = 'read' if method == 'GET' else 'modify'
-            return BigCommerceError(
-                f"The API account lacks the OAuth scope for {scope} (HTTP 403 on {where}). "
-                f"In BigCommerce, edit the API account and grant {access} access to {scope}.",
-                kind='scope', status=status)
+            params['scope'] = _scope_for(path)
+            message = (_lt("The API account lacks the OAuth scope for %(scope)s (HTTP 403 on %(request)s). "
+                           "In BigCommerce, edit the API account and grant read access to %(scope)s.")
+                       if method == 'GET' else
+                       _lt("The API account lacks the OAuth scope for %(scope)s (HTTP 403 on %(request)s). "
+                           "In BigCommerce, edit the API account and grant modify access to %(scope)s."))
+            return BigCommerceError(message, kind='scope', status=status, params=params)
+        # Each message twice: without, then with the store's own words.
         if status == 404:
-            return BigCommerceError(
-                f"Store or URL not found (HTTP 404 on {where}): check the Cart Connect URL "
-                f"(store hash {self.store_hash}).{said_text}", kind='not_found', status=status)
-        if status in (400, 422):
-            return BigCommerceError(
-                f"BigCommerce refused the request (HTTP {status} on {where}).{said_text}",
-                kind='bad_request', status=status)
-        if status >= 500:
-            return BigCommerceError(
-                f"BigCommerce store error (HTTP {status} on {where}); try again later.{said_text}",
-                kind='store_error', status=status)
-        return BigCommerceError(
-            f"Unexpected answer from BigCommerce (HTTP {status} on {where}).{said_text}",
-            kind='store_error', status=status)
+            params['store_hash'] = self.store_hash
+            message = (_lt("Store or URL not found (HTTP 404 on %(request)s): check the Cart Connect URL "
+                           "(store hash %(store_hash)s)."),
+                       _lt("Store or URL not found (HTTP 404 on %(request)s): check the Cart Connect URL "
+                           "(store hash %(store_hash)s). BigCommerce said: %(said)s"))
+            kind = 'not_found'
+        elif status in (400, 422):
+            message = (_lt("BigCommerce refused the request (HTTP %(status)s on %(request)s)."),
+                       _lt("BigCommerce refused the request (HTTP %(status)s on %(request)s). "
+                           "BigCommerce said: %(said)s"))
+            kind = 'bad_request'
+        elif status >= 500:
+            message = (_lt("BigCommerce store error (HTTP %(status)s on %(request)s); try again later."),
+                       _lt("BigCommerce store error (HTTP %(status)s on %(request)s); try again later. "
+                           "BigCommerce said: %(said)s"))
+            kind = 'store_error'
+        else:
+            message = (_lt("Unexpected answer from BigCommerce (HTTP %(status)s on %(request)s)."),
+                       _lt("Unexpected answer from BigCommerce (HTTP %(status)s on %(request)s). "
+                           "BigCommerce said: %(said)s"))
+            kind = 'store_error'
+        return BigCommerceError(message[bool(said)], kind=kind, status=status, params=params)
 
     def _store_message(self, response):
         """The store's own error text: V2 `[{status, message}]`, V3 `{title, detail,
@@ -248,8 +263,9 @@ class BigCommerceClient(CatalogReads):
             if not rows:
                 return
             if not isinstance(rows, list):
-                raise BigCommercePayloadError(f"BigCommerce answered GET /v2{_slash(path)} "
-                                              f"with an object where a list was expected.")
+                raise BigCommercePayloadError(
+                    _lt("BigCommerce answered GET %(path)s with an object where a list was expected."),
+                    params={'path': '/v2' + _slash(path)})
             yield from rows
             if len(rows) < page_size:
                 return
@@ -269,8 +285,8 @@ class BigCommerceClient(CatalogReads):
                 return
             data = body.get('data') if isinstance(body, dict) else None
             if not isinstance(data, list):
-                raise BigCommercePayloadError(f"BigCommerce answered GET /v3{_slash(path)} "
-                                              f"without a 'data' list.")
+                raise BigCommercePayloadError(_lt("BigCommerce answered GET %(path)s without a 'data' list."),
+                                              params={'path': '/v3' + _slash(path)})
             pagination = (body.get('meta') or {}).get('pagination') or {}
             total_pages = pagination.get('total_pages')
             links = pagination.get('links')
@@ -338,14 +354,15 @@ class BigCommerceClient(CatalogReads):
                 return
             if not isinstance(rows, list):
                 raise BigCommercePayloadError(
-                    "BigCommerce answered GET /v2/orders with an object where a list was expected.")
+                    _lt("BigCommerce answered GET %(path)s with an object where a list was expected."),
+                    params={'path': '/v2/orders'})
             yield from rows
             if len(rows) < page_size:
                 return
             try:
                 last_id = max(int(row['id']) for row in rows)
             except (TypeError, KeyError, ValueError):
-                raise BigCommercePayloadError("BigCommerce sent an order without an id.") from None
+                raise BigCommercePayloadError(_lt("BigCommerce sent an order without an id.")) from None
 
     def get_orders(self, order_ids, *, with_lines=True, page_size=const.MAX_PAGE_SIZE,
                    on_payload_error=None):
@@ -436,24 +453,25 @@ def _scope_for(path):
     for prefix, label in const.SCOPE_BY_PATH_PREFIX:
         if path.startswith(prefix):
             return label
-    return 'this resource'
+    return Text(_lt("this resource"))
 
 
-def _exception_reason(exc):
-    """A short reason for a connection failure: what went wrong, then the innermost cause."""
+def _exception_reason(exc, scrub):
+    """A short reason for a connection failure: what went wrong, then the innermost cause
+    (its text passed through `scrub`)."""
     chain, reason = [exc], exc
     while reason.__context__ is not None and reason.__context__ not in chain:
         reason = reason.__context__
         chain.append(reason)
-    text = str(reason) or type(reason).__name__
+    text = scrub(str(reason) or type(reason).__name__)
     if len(text) > 200:
         text = text[:199] + '…'
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return "connection refused (nothing answers at that address and port)"
+        return Text(_lt("connection refused (nothing answers at that address and port)"))
     if any(isinstance(e, socket.gaierror) for e in chain):
-        return f"unknown host name ({text})"
+        return Text(_lt("unknown host name (%(detail)s)"), detail=text)
     if isinstance(exc, requests.exceptions.SSLError):
-        return f"secure connection (TLS) failed ({text})"
+        return Text(_lt("secure connection (TLS) failed (%(detail)s)"), detail=text)
     return text
 
 

@@ -7,7 +7,9 @@ Odoo: a message is written ``_lt("... %(name)s ...")`` with its values in
 calls in every file of the addon, so the text lands in the addon's .pot; the
 Odoo side shows the error in the user's language with
 ``exceptions.error_message(env, error)``. ``str(error)`` stays English (logs,
-tests).
+tests). A part of a message that is itself a sentence of ours (the reason
+in "Could not reach %(host)s: %(reason)s") is a ``Text``, given as a param:
+it is translated too.
 """
 
 ERROR_KINDS = frozenset({
@@ -28,6 +30,24 @@ def _lt(source):
     """Mark ``source`` as a message to translate where it is shown (see above);
     returns it unchanged."""
     return source
+
+
+class Text:
+    """A translatable part of a message, given as one of its ``params``: an ``_lt``
+    template and its own values. ``str()`` is the English text; ``error_message``
+    translates it with the message."""
+
+    __slots__ = ('template', 'params')
+
+    def __init__(self, template, **params):
+        self.template = template
+        self.params = params
+
+    def __str__(self):
+        return self.template % self.params if self.params else self.template
+
+    def __repr__(self):
+        return f"Text({str(self)!r})"
 
 
 class BigCommerceError(Exception):

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from . import const
-from .errors import BigCommercePayloadError
+from .errors import BigCommercePayloadError, _lt
 from .parsing import _show
 from .payload_fields import RAW, _Fields
 
@@ -84,7 +84,8 @@ class OrderLine:
         f = _Fields(data, label)
         quantity = f.money('quantity')
         if not 0 < quantity <= const.MAX_LINE_QUANTITY:
-            raise f._error(f"quantity {_show(data.get('quantity'))} is out of range", 'quantity')
+            raise f._error(_lt("%(field)s %(value)s is out of range"), 'quantity',
+                           value=_show(data.get('quantity')))
         discounts = []
         for index, raw_discount in enumerate(f.list('applied_discounts'), 1):
             d = _Fields(raw_discount, f"{label}: discount {index}")

@@ -8,7 +8,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from . import const
-from .errors import BigCommerceError, BigCommercePayloadError
+from .errors import BigCommerceError, BigCommercePayloadError, Text, _lt
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class ApiKey:
         return f"{self.client_id}:***"
 
 
-def _config_error(reason, expected):
-    return BigCommerceError(f"{reason} {expected}", kind='config')
+def _config_error(message, expected, **params):
+    """A config error: `message` is an _lt template ending with %(expected)s, the
+    shape expected (a Text)."""
+    return BigCommerceError(message, kind='config', params=dict(params, expected=expected))
 
 
 def parse_api_path(api_path) -> ApiPath:
@@ -38,51 +40,61 @@ def parse_api_path(api_path) -> ApiPath:
     Accepts '.../stores/{hash}', with or without a trailing '/v2' or '/v3' and slash;
     https, or plain http for a host of this machine only (const.LOCAL_HOSTS).
     """
-    expected = (f"The Cart Connect URL must be the API Path shown by BigCommerce "
-                f"(Settings › API › API Accounts), like {const.API_PATH_EXAMPLE}")
+    expected = Text(_lt("The Cart Connect URL must be the API Path shown by BigCommerce "
+                        "(Settings › API › API Accounts), like %(example)s"),
+                    example=const.API_PATH_EXAMPLE)
     if not isinstance(api_path, str) or not api_path.strip():
-        raise _config_error("The Cart Connect URL is empty.", expected)
+        raise _config_error(_lt("The Cart Connect URL is empty. %(expected)s"), expected)
     try:
         url = urlsplit(api_path.strip())
         host = url.hostname or ''
         url.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise _config_error("The Cart Connect URL is not a valid URL.", expected) from None
-    local = f"a store on this machine ({const.LOCAL_HOSTS_TEXT}), such as the sandbox store"
+        raise _config_error(_lt("The Cart Connect URL is not a valid URL. %(expected)s"), expected) from None
     if url.scheme not in ('http', 'https') or not host:
-        raise _config_error(f"The Cart Connect URL must start with https:// (plain http:// is "
-                            f"accepted only for {local}).", expected)
+        raise _config_error(_lt("The Cart Connect URL must start with https:// (plain http:// is accepted "
+                                "only for a store on this machine (%(local_hosts)s), such as the sandbox "
+                                "store). %(expected)s"), expected, local_hosts=const.LOCAL_HOSTS_TEXT)
     if url.scheme == 'http' and host not in const.LOCAL_HOSTS:
-        raise _config_error(f"The Cart Connect URL must use https://, not http://: plain http:// is "
-                            f"accepted only for {local}, not for {host}.", expected)
+        raise _config_error(_lt("The Cart Connect URL must use https://, not http://: plain http:// is "
+                                "accepted only for a store on this machine (%(local_hosts)s), such as the "
+                                "sandbox store, not for %(host)s. %(expected)s"),
+                            expected, local_hosts=const.LOCAL_HOSTS_TEXT, host=host)
     if url.username or url.password:
-        raise _config_error("The Cart Connect URL must not contain a user name or password.", expected)
+        raise _config_error(_lt("The Cart Connect URL must not contain a user name or password. "
+                                "%(expected)s"), expected)
     if url.query or url.fragment:
-        raise _config_error("The Cart Connect URL must not contain '?' or '#' parts.", expected)
+        raise _config_error(_lt("The Cart Connect URL must not contain '?' or '#' parts. %(expected)s"),
+                            expected)
     match = re.match(const.API_PATH_REGEX, url.path)
     if not match:
-        raise _config_error("The Cart Connect URL does not contain /stores/{store_hash}.", expected)
+        raise _config_error(_lt("The Cart Connect URL does not contain /stores/{store_hash}. %(expected)s"),
+                            expected)
     root = f"{url.scheme}://{url.netloc}{match['prefix']}/stores/{match['store_hash']}"
     return ApiPath(root_url=root, store_hash=match['store_hash'], host=host, version=match['version'])
 
 
 def parse_api_key(api_key) -> ApiKey:
     """'CLIENT_ID:ACCESS_TOKEN' -> ApiKey. Error messages never echo the given value."""
-    expected = (f"The API Key must be {const.API_KEY_EXAMPLE}: the Client ID and the Access "
-                f"Token of the BigCommerce API account, joined by one colon, without spaces.")
+    expected = Text(_lt("The API Key must be %(example)s: the Client ID and the Access Token of the "
+                        "BigCommerce API account, joined by one colon, without spaces."),
+                    example=const.API_KEY_EXAMPLE)
     if not isinstance(api_key, str) or not api_key:
-        raise _config_error("The API Key is empty.", expected)
+        raise _config_error(_lt("The API Key is empty. %(expected)s"), expected)
     if any(ch.isspace() for ch in api_key):
-        raise _config_error("The API Key contains spaces or line breaks.", expected)
+        raise _config_error(_lt("The API Key contains spaces or line breaks. %(expected)s"), expected)
     count = api_key.count(':')
-    if count != 1:
-        reason = "has no colon" if not count else "has more than one colon"
-        raise _config_error(f"The API Key {reason}.", expected)
+    if not count:
+        raise _config_error(_lt("The API Key has no colon. %(expected)s"), expected)
+    if count > 1:
+        raise _config_error(_lt("The API Key has more than one colon. %(expected)s"), expected)
     client_id, access_token = api_key.split(':')
     if not client_id:
-        raise _config_error("The Client ID part of the API Key (before the colon) is empty.", expected)
+        raise _config_error(_lt("The Client ID part of the API Key (before the colon) is empty. "
+                                "%(expected)s"), expected)
     if not access_token:
-        raise _config_error("The Access Token part of the API Key (after the colon) is empty.", expected)
+        raise _config_error(_lt("The Access Token part of the API Key (after the colon) is empty. "
+                                "%(expected)s"), expected)
     return ApiKey(client_id, access_token)
 
 
@@ -90,6 +102,10 @@ def _show(value):
     """A short repr of a bad value, for payload error messages."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + '...'
+
+
+def _value_error(message, name, value, field):
+    return BigCommercePayloadError(message, field=field, params={'field': name, 'value': _show(value)})
 
 
 def parse_money(value, field=None, *, optional=False) -> Decimal:
@@ -102,23 +118,23 @@ def parse_money(value, field=None, *, optional=False) -> Decimal:
     if value is None or value == '':
         if optional:
             return Decimal('0')
-        raise BigCommercePayloadError(f"{name} is missing", field=field)
+        raise BigCommercePayloadError(_lt("%(field)s is missing"), field=field, params={'field': name})
     if isinstance(value, bool):  # bool is an int subclass: never an amount
-        raise BigCommercePayloadError(f"{name} {_show(value)} is not a number", field=field)
+        raise _value_error(_lt("%(field)s %(value)s is not a number"), name, value, field)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise BigCommercePayloadError(f"{name} {_show(value)} is not a finite number", field=field)
+            raise _value_error(_lt("%(field)s %(value)s is not a finite number"), name, value, field)
         value = str(value)
     if isinstance(value, int):
         return Decimal(value)
     if not isinstance(value, str):
-        raise BigCommercePayloadError(f"{name} {_show(value)} is not a number", field=field)
+        raise _value_error(_lt("%(field)s %(value)s is not a number"), name, value, field)
     try:
         amount = Decimal(value.strip())
     except InvalidOperation:
-        raise BigCommercePayloadError(f"{name} {_show(value)} is not a number", field=field) from None
+        raise _value_error(_lt("%(field)s %(value)s is not a number"), name, value, field) from None
     if not amount.is_finite():
-        raise BigCommercePayloadError(f"{name} {_show(value)} is not a finite number", field=field)
+        raise _value_error(_lt("%(field)s %(value)s is not a finite number"), name, value, field)
     return amount
 
 
@@ -140,9 +156,9 @@ def parse_datetime(value, field=None) -> datetime | None:
             else:
                 moment = parsedate_to_datetime(text)
         except (ValueError, TypeError, IndexError):
-            raise BigCommercePayloadError(f"{name} {_show(value)} is not a date", field=field) from None
+            raise _value_error(_lt("%(field)s %(value)s is not a date"), name, value, field) from None
     else:
-        raise BigCommercePayloadError(f"{name} {_show(value)} is not a date", field=field)
+        raise _value_error(_lt("%(field)s %(value)s is not a date"), name, value, field)
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment

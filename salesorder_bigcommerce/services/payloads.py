@@ -235,7 +235,7 @@ class Product:
         return self.price
 
 
-from .order_payloads import (  # noqa: E402  (re-exported: payloads.Order and friends)
+from .order_payloads import (  # noqa: E402, I001  (re-exported: payloads.Order and friends)
     Address,
     AppliedDiscount,
     Fee,

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from . import const
-from .errors import BigCommercePayloadError
+from .errors import BigCommercePayloadError, _lt
 from .payload_fields import RAW, _Fields
 
 PRODUCT, SHIPPING, HANDLING, GIFT_WRAPPING, ORDER, FEE = (
@@ -58,7 +58,8 @@ class Refund:
             i = _Fields(raw_item, f"{f.label}: item {index}", f.object_id)
             item_type = i.str("item_type").upper()
             if item_type not in ITEM_TYPES:
-                raise i._error(f"item_type {item_type!r} is not one of {', '.join(ITEM_TYPES)}", "item_type")
+                raise i._error(_lt("%(field)s %(value)s is not one of %(types)s"), "item_type",
+                               value=repr(item_type), types=", ".join(ITEM_TYPES))
             items.append(RefundItem(item_type, i.int("item_id", optional=True),
                                     Decimal(i.int("quantity", optional=True)),
                                     i.money_or_none("requested_amount")))

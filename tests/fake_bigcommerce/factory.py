@@ -30,8 +30,7 @@ import re
 from decimal import Decimal
 
 from . import money
-from .store import (CURRENCY_IDS, UTC, as_utc, cents, dec, iso8601,
-                    normalize_product, v2_money, v3_number)
+from .store import CURRENCY_IDS, UTC, as_utc, cents, dec, iso8601, normalize_product, v2_money, v3_number
 
 _START = {'product': 100, 'variant': 300, 'sku': 500, 'option': 10,
           'option_value': 60, 'coupon': 1, 'gateway': 1000}
@@ -265,7 +264,7 @@ def line(product=None, qty=1, variant=None, price=None, name=None, sku=None,
             price = (chosen or {}).get('calculated_price')
             if price is None:
                 price = product.get('calculated_price', product.get('price'))
-        for n, ov in enumerate((chosen or {}).get('option_values', [])):
+        for ov in (chosen or {}).get('option_values', []):
             spec['product_options'].append({
                 'id': None, 'option_id': ov['option_id'], 'order_product_id': None,
                 'product_option_id': ov['option_id'],

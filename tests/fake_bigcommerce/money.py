@@ -194,7 +194,7 @@ def _wrapping(specs, lines, order_level, charge):
                                             for k in ('base', 'ex', 'inc', 'tax')})
 
 
-def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotions=(),
+def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotions=(),  # noqa: C901 - one pass over the spec, step by step as BigCommerce prices an order
                 shipping=ZERO, handling=ZERO, wrapping=ZERO, fees=(), shipping_tax_rate=None,
                 handling_tax_rate=None, wrapping_tax_rate=None, tax_before_discount=False,
                 shipping_discount_in_cost=False):

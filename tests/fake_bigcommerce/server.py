@@ -16,11 +16,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import factory, lifecycle, money
+from .hooks import HooksMixin
+from .inventory import InventoryRoutes
+from .shipments import ShipmentRoutes
 from .store import FakeStore, as_utc, dec, parse_datetime, v3_number
 
 ALL_SCOPES = frozenset({
     'store_v2_products', 'store_v2_orders', 'store_v2_information',
-    'store_v2_transactions', 'store_v2_marketing', 'store_v2_customers'})
+    'store_v2_transactions', 'store_v2_marketing', 'store_v2_customers',
+    'store_inventory'})   # inventory.v3.yml: Store Inventory (modify)
 DEFAULT_LIMIT, MAX_LIMIT = 50, 250          # §2 / §3
 UNLIMITED_QUOTA = 1000000   # header value when no quota is enforced (never runs low in a test)
 ERROR_TYPE = 'https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes'
@@ -107,6 +111,12 @@ _ROUTES = [
     ('v2', r'orders/(?P<oid>\d+)/shipping_addresses/(?P<rid>\d+)', {'GET': '_v2_order_address'}, 'store_v2_orders'),
     ('v2', r'orders/(?P<oid>\d+)/coupons', {'GET': '_v2_order_coupons'}, 'store_v2_orders'),
     ('v2', r'orders/(?P<oid>\d+)/consignments', {'GET': '_v2_order_consignments'}, 'store_v2_orders'),
+    # shipments (shipments.py)
+    ('v2', r'orders/(?P<oid>\d+)/shipments', {'GET': '_v2_shipments', 'POST': '_v2_shipments'},
+     'store_v2_orders'),
+    ('v2', r'orders/(?P<oid>\d+)/shipments/count', {'GET': '_v2_shipments'}, 'store_v2_orders'),
+    ('v2', r'orders/(?P<oid>\d+)/shipments/(?P<sid>\d+)', {'GET': '_v2_shipments', 'DELETE': '_v2_shipments'},
+     'store_v2_orders'),
     ('v3', r'catalog/products', {'GET': '_v3_products'}, 'store_v2_products'),
     ('v3', r'catalog/products/(?P<pid>\d+)', {'GET': '_v3_product'}, 'store_v2_products'),
     ('v3', r'catalog/products/(?P<pid>\d+)/variants', {'GET': '_v3_product_variants'}, 'store_v2_products'),
@@ -121,6 +131,14 @@ _ROUTES = [
      {'POST': '_v3_refund_quote'}, _PAYMENT_SCOPES),
     ('v3', r'orders/payment_actions/refunds', {'GET': '_v3_refunds'}, _PAYMENT_SCOPES),
     ('v3', r'orders/payment_actions/refunds/(?P<rid>\d+)', {'GET': '_v3_refund'}, _PAYMENT_SCOPES),
+    # webhooks: the default scope, which every API account has (None: always allowed)
+    ('v3', r'hooks', {'GET': '_v3_hooks', 'POST': '_v3_create_hook'}, None),
+    ('v3', r'hooks/(?P<hid>\d+)', {'GET': '_v3_get_hook', 'PUT': '_v3_update_hook',
+                                   'DELETE': '_v3_delete_hook'}, None),
+    # inventory (inventory.py): scope Store Inventory
+    ('v3', r'inventory/adjustments/absolute', {'PUT': '_v3_inventory_absolute'}, 'store_inventory'),
+    ('v3', r'inventory/items', {'GET': '_v3_inventory_items'}, 'store_inventory'),
+    ('v3', r'inventory/locations/(?P<lid>\d+)/items', {'GET': '_v3_location_items'}, 'store_inventory'),
 ]
 _ROUTES = [(v, re.compile(p + r'\Z'), m, s) for v, p, m, s in _ROUTES]
 _PREFIX = re.compile(r'/stores/(?P<hash>[^/]+)/(?P<version>v2|v3)(?:/(?P<rest>.*))?\Z')
@@ -150,7 +168,7 @@ _REFUND_BODY_KEYS = {'items', 'payments', 'merchant_calculated_override', 'tax_a
                      'order_id', 'reason'}
 
 
-class FakeBigCommerce:
+class FakeBigCommerce(HooksMixin, InventoryRoutes, ShipmentRoutes):
     """Fake BigCommerce store API on 127.0.0.1 (bound at construction).
 
     Attributes meant for tests: ``store`` (FakeStore), ``requests`` (list of
@@ -348,7 +366,7 @@ class FakeBigCommerce:
                 continue
             if method not in methods:
                 raise ApiError(405, error_body(version, 405), {'Allow': ', '.join(sorted(methods))})
-            if not self._has_scope(scope, write=method != 'GET'):
+            if scope is not None and not self._has_scope(scope, write=method != 'GET'):
                 raise ApiError(403, error_body(
                     'v3', 403, "You don't have a required scope to access the endpoint"))
             req = _Req(method, version, rest, query, body, found.groupdict())
@@ -940,7 +958,7 @@ class FakeBigCommerce:
             raise ApiError(404, error_body('v3', 404))
         return product
 
-    def _v3_products(self, req):
+    def _v3_products(self, req):  # noqa: C901 - one branch per documented filter
         q, rows = req.query, list(self.store.products.values())
         ids = self._ints(req, 'id:in')
         for name, op in (('id', '=='), ('id:min', '>='), ('id:max', '<='),
@@ -1127,6 +1145,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
         status, headers, payload = self.fake._dispatch(self.command, self.path, self.headers, body)
+        if status is None:   # processed, answer dropped (a lost response, shipments.py)
+            self.close_connection = True
+            return
         try:
             self.send_response(status)
             self.send_header('Content-Type', 'application/json')
@@ -1144,7 +1165,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         if self.fake.verbose:
-            super().log_message(fmt, *args)
+            return super().log_message(fmt, *args)
+        return None
 
 
 def _encode(payload):

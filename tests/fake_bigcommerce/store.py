@@ -12,6 +12,8 @@ import threading
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
+from .inventory import DEFAULT_LOCATIONS
+
 UTC = dt.timezone.utc
 FOUR = Decimal('0.0001')
 CENT = Decimal('0.01')
@@ -86,7 +88,7 @@ def parse_datetime(text):
         except (TypeError, ValueError, IndexError):
             raise ValueError('invalid date: %r' % text) from None
         if parsed is None:
-            raise ValueError('invalid date: %r' % text)
+            raise ValueError('invalid date: %r' % text) from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -230,6 +232,7 @@ class FakeStore:
         self.order_statuses = copy.deepcopy(ORDER_STATUSES)
         self.products = {}
         self.orders = {}
+        self.hooks, self.next_hook_id = {}, 0     # webhooks (hooks.py)
         self.order_products = {}
         self.order_shipping_addresses = {}
         self.order_coupons = {}
@@ -238,12 +241,19 @@ class FakeStore:
         self.order_specs = {}
         self.refunds = {}
         self.refund_pieces = {}
+        # shipments (shipments.py): order id -> shipments; options
+        self.order_shipments = {}
+        self.shipment_sets_status, self.shipment_lost_responses = True, 0
+        # inventory (inventory.py): locations, levels, accepted absolute adjustments
+        self.locations = copy.deepcopy(DEFAULT_LOCATIONS)
+        self.inventory, self.inventory_adjustments = {}, []
         from .lifecycle import DEFAULTS
         for name, value in DEFAULTS.items():   # options (lifecycle.py)
             setattr(self, name, value)
         self._next = {'product': 100, 'variant': 300, 'sku': 500, 'order': 100,
                       'order_product': 1, 'address': 1, 'coupon': 1,
-                      'transaction': 1, 'option': 1, 'refund': 1, 'refund_payment': 1}
+                      'transaction': 1, 'option': 1, 'refund': 1, 'refund_payment': 1,
+                      'shipment': 1}
         self._frozen = None          # fixed "now" (set_now)
         self._offset = dt.timedelta()  # added to real time (advance without set_now)
 
@@ -253,6 +263,10 @@ class FakeStore:
         """Current store time: aware UTC, whole seconds (V2/V3 dates have no fraction)."""
         base = self._frozen if self._frozen is not None else dt.datetime.now(UTC) + self._offset
         return base.replace(microsecond=0)
+
+    def deactivate_hook(self, hook_id):
+        """What BigCommerce does to a hook after ~48 h of failed deliveries."""
+        self.hooks[int(hook_id)]['is_active'] = False
 
     def set_now(self, when):
         """Freeze the clock at ``when`` (datetime or date string)."""

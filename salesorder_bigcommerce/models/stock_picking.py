@@ -1,0 +1,237 @@
+"""Deliveries of BigCommerce orders, and their shipments back to the store.
+
+Validating the last step of such a delivery (outgoing, to a customer location)
+never waits on BigCommerce: it only marks the delivery *to send* and wakes the
+scheduled action, which sends the shipments in its own transaction. A failure
+(refused, rate limited, store error, timeout, no answer) marks the delivery
+*to retry* with the message; the scheduled action retries, and so does the
+delivery's button. services/shipments.py makes sure a retry after a lost
+answer does not ship twice.
+"""
+import logging
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..exceptions import error_message
+from ..services import shipments as bc_shipments
+from ..services.errors import BigCommerceError
+
+_logger = logging.getLogger(__name__)
+
+SHIPMENT_STATES = [("none", "Not for BigCommerce"), ("to_send", "To Send"), ("sent", "Sent"),
+                   ("error", "To Retry")]
+SEND_STATES = ("to_send", "error")
+CRON_XMLID = "salesorder_bigcommerce.ir_cron_bigcommerce_shipments"
+# The client of a send: a short wait, one retry of a read; a POST is never retried
+# blindly (the next send reads the order's shipments first).
+SEND_OPTIONS = {"timeout": 15, "max_retries": 1, "max_rate_limit_wait": 5.0}
+CRON_BATCH = 200
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    bigcommerce_invoice_id = fields.Many2one(
+        related="group_id.bigcommerce_move_id", store=True, string="BigCommerce Invoice",
+        index="btree_not_null")
+    bigcommerce_cart_id = fields.Many2one(
+        "bigcommerce.cart", string="BigCommerce Cart", compute="_compute_bigcommerce_order", store=True,
+        index="btree_not_null")
+    bigcommerce_order_id = fields.Integer(
+        string="BigCommerce Order", compute="_compute_bigcommerce_order", store=True)
+    bigcommerce_shipment_ids = fields.Text(
+        string="BigCommerce Shipments", readonly=True, copy=False,
+        help="Ids of the BigCommerce shipments made for this delivery, comma-separated.")
+    bigcommerce_shipment_state = fields.Selection(
+        SHIPMENT_STATES, string="BigCommerce Shipment", default="none", required=True, readonly=True,
+        copy=False, index=True,
+        help="To Send: validated, its shipment goes to BigCommerce in a moment. To Retry: BigCommerce "
+             "could not be told (see the message); the scheduled action tries again.")
+    bigcommerce_shipment_error = fields.Text(string="BigCommerce Shipment Error", readonly=True, copy=False)
+
+    @api.depends("sale_id.bigcommerce_cart_id", "sale_id.bigcommerce_order_id",
+                 "bigcommerce_invoice_id.bigcommerce_cart_id", "bigcommerce_invoice_id.bigcommerce_order_id")
+    def _compute_bigcommerce_order(self):
+        for picking in self:
+            document = picking.sale_id or picking.bigcommerce_invoice_id
+            picking.bigcommerce_cart_id = document.bigcommerce_cart_id
+            picking.bigcommerce_order_id = document.bigcommerce_order_id
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+
+    def _action_done(self):
+        result = super()._action_done()
+        self._bigcommerce_mark_to_send()
+        return result
+
+    def _bigcommerce_last_step(self):
+        """The step that hands the goods to the customer (not a pick or a pack step)."""
+        self.ensure_one()
+        return bool(self.bigcommerce_cart_id and self.bigcommerce_order_id
+                    and self.picking_type_code == "outgoing" and self.location_dest_id.usage == "customer")
+
+    def _bigcommerce_mark_to_send(self):
+        pickings = self.filtered(lambda p: p.state == "done" and p.bigcommerce_shipment_state == "none"
+                                 and p._bigcommerce_last_step())
+        unlinked = pickings.filtered(lambda p: not any(m._bigcommerce_line()[0] for m in p.move_ids))
+        for picking in unlinked:
+            picking.message_post(body=self.env._(
+                "Not sent to BigCommerce: its lines do not say which BigCommerce order lines they are "
+                "(order imported before shipments were sent). Mark it shipped in BigCommerce by hand."))
+        pickings -= unlinked
+        if pickings:
+            pickings.write({"bigcommerce_shipment_state": "to_send", "bigcommerce_shipment_error": False})
+            cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    def action_bigcommerce_send_shipment(self):
+        """The button: send (again) now; the outcome is on the delivery, never an error."""
+        pickings = self.filtered(lambda p: p.bigcommerce_shipment_state in SEND_STATES)
+        if not pickings:
+            raise UserError(self.env._("There is no BigCommerce shipment to send for %s.",
+                                       ", ".join(self.mapped("name"))))
+        for picking in pickings:
+            if not picking._bigcommerce_lock():
+                raise UserError(self.env._("The shipment of %s is being sent right now; look again in a "
+                                           "moment.", picking.name))
+        pickings._bigcommerce_send_shipments()
+        failed = pickings.filtered(lambda p: p.bigcommerce_shipment_state == "error")
+        message = "\n".join(f"{p.name}: {p.bigcommerce_shipment_error}" for p in failed) or self.env._(
+            "Shipment sent to BigCommerce: %s.", ", ".join(pickings.mapped("name")))
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": self.env._("BigCommerce"), "message": message, "sticky": bool(failed),
+            "type": "warning" if failed else "success",
+            "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+
+    @api.model
+    def _cron_bigcommerce_send_shipments(self, limit=CRON_BATCH):
+        """Send the shipments of the deliveries to send or to retry, each in its own transaction."""
+        pickings = self.search([("bigcommerce_shipment_state", "in", SEND_STATES)],
+                               order="bigcommerce_shipment_state desc, id", limit=limit)
+        Cart = self.env["bigcommerce.cart"]
+        clients = {}
+        for picking in pickings:
+            if not picking._bigcommerce_lock():
+                continue    # being sent by the button or another worker
+            try:
+                with self.env.cr.savepoint():
+                    picking._bigcommerce_send_shipments(clients)
+            except Exception:   # noqa: BLE001 - one delivery must not stop the others
+                _logger.exception("BigCommerce: sending the shipment of %s failed", picking.name)
+            Cart._sync_commit()     # each delivery's outcome is kept, whatever comes next
+
+    def _bigcommerce_lock(self):
+        """Lock the delivery's row so that two senders never post the same shipment;
+        False when someone else holds it, or when its state moved meanwhile."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("SELECT id FROM stock_picking WHERE id = %s FOR UPDATE NOWAIT", [self.id])
+        except psycopg2.OperationalError:   # lock not available, or changed since our snapshot
+            return False
+        self.invalidate_recordset(["bigcommerce_shipment_state", "bigcommerce_shipment_ids"])
+        return self.bigcommerce_shipment_state in SEND_STATES
+
+    def _bigcommerce_send_shipments(self, clients=None):
+        clients = {} if clients is None else clients
+        for picking in self:
+            cart = picking.sudo().bigcommerce_cart_id
+            try:
+                if cart.id not in clients:
+                    clients[cart.id] = cart._get_client(**SEND_OPTIONS)
+            except BigCommerceError as error:
+                picking._bigcommerce_sent(bc_shipments.SendResult(error=error))
+                continue
+            picking._bigcommerce_send_one(clients[cart.id])
+
+    def _bigcommerce_send_one(self, client):
+        self.ensure_one()
+        planned = self._bigcommerce_planned_shipments()
+        if not planned:
+            self.write({"bigcommerce_shipment_state": "none", "bigcommerce_shipment_error": False})
+            self.message_post(body=self.env._("Nothing of this delivery is a BigCommerce order line: "
+                                              "no shipment sent."))
+            return
+        others = self.search([("bigcommerce_cart_id", "=", self.bigcommerce_cart_id.id),
+                              ("bigcommerce_order_id", "=", self.bigcommerce_order_id),
+                              ("id", "!=", self.id), ("bigcommerce_shipment_ids", "!=", False)])
+        taken = {i for other in others for i in bc_shipments.parse_ids(other.bigcommerce_shipment_ids)}
+        result = bc_shipments.send_shipments(
+            client, self.bigcommerce_order_id, planned, self._bigcommerce_ordered_quantities(),
+            own=bc_shipments.parse_ids(self.bigcommerce_shipment_ids), taken=taken)
+        self._bigcommerce_sent(result)
+
+    def _bigcommerce_sent(self, result):
+        """Keep what a send did on the delivery, and say it in its chatter."""
+        self.ensure_one()
+        ids = bc_shipments.parse_ids(self.bigcommerce_shipment_ids) + result.ids
+        values = {"bigcommerce_shipment_ids": bc_shipments.format_ids(ids)}
+        notes = []
+        if result.posted:
+            notes.append(self.env._("Shipment %(ids)s created in BigCommerce order %(order)s.",
+                                    ids=", ".join(map(str, result.posted)), order=self.bigcommerce_order_id))
+        if result.found:
+            notes.append(self.env._("Shipment %(ids)s was already in BigCommerce order %(order)s (an answer "
+                                    "lost on the way): kept, not sent again.",
+                                    ids=", ".join(map(str, result.found)), order=self.bigcommerce_order_id))
+        if result.nothing_left:
+            notes.append(self.env._("BigCommerce order %(order)s has nothing left to ship for this delivery "
+                                    "(shipped already): no shipment sent.", order=self.bigcommerce_order_id))
+        if result.error:
+            message = error_message(self.env, result.error)
+            if self.bigcommerce_shipment_state != "error":
+                notes.append(self.env._("BigCommerce could not be told of this shipment; it will be tried "
+                                        "again: %s", message))
+            values.update(bigcommerce_shipment_state="error", bigcommerce_shipment_error=message)
+            _logger.info("BigCommerce shipment of %s not sent: %s", self.name, result.error)
+        else:
+            values.update(bigcommerce_shipment_state="sent", bigcommerce_shipment_error=False)
+        self.write(values)
+        if notes:
+            self.message_post(body=Markup("<br/>").join(notes))
+
+    def _bigcommerce_planned_shipments(self):
+        """One PlannedShipment per BigCommerce shipping address, with the quantities done."""
+        self.ensure_one()
+        provider, carrier = self.sudo().bigcommerce_cart_id._bigcommerce_carrier_codes(self.carrier_id)
+        by_address = {}
+        for move in self.move_ids.filtered(lambda m: m.state == "done"):
+            line_id, address_id = move._bigcommerce_line()
+            if not line_id or not address_id:
+                continue
+            unit = move.sale_line_id.product_uom or move.product_id.uom_id
+            quantity = move.product_uom._compute_quantity(move.quantity, unit, rounding_method="HALF-UP")
+            items = by_address.setdefault(address_id, {})
+            items[line_id] = items.get(line_id, 0) + quantity
+        planned = []
+        for address_id, items in sorted(by_address.items()):
+            whole = {line_id: int(quantity + 1e-6) for line_id, quantity in items.items() if quantity >= 1 - 1e-6}
+            if whole:
+                planned.append(bc_shipments.PlannedShipment(
+                    address_id, whole, self.carrier_tracking_ref or "", provider, carrier))
+        return planned
+
+    def _bigcommerce_ordered_quantities(self):
+        """{order line id: quantity} of the order's own document."""
+        self.ensure_one()
+        document = self.sudo().sale_id or self.sudo().bigcommerce_invoice_id
+        if document._name == "sale.order":
+            rows = [(line.bigcommerce_line_id, line.product_uom_qty) for line in document.order_line]
+        else:
+            rows = [(line.bigcommerce_line_id, line.quantity) for line in document.invoice_line_ids]
+        ordered = {}
+        for line_id, quantity in rows:
+            if line_id:
+                ordered[line_id] = ordered.get(line_id, 0) + quantity
+        return {line_id: int(quantity + 1e-6) for line_id, quantity in ordered.items() if quantity > 0}
