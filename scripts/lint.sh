@@ -2,8 +2,8 @@
 # Lint the code as CI does (scripts/test.sh runs this before the whole suite):
 #   ruff         every Python file (.ruff.toml: pycodestyle, pyflakes, isort, bugbear,
 #                pyupgrade, complexity; lines of 110)
-#   pylint-odoo  OCA's mandatory checks for Odoo 18.0 addons (.pylintrc) on the addon,
-#                the tests, the scripts and the benchmark
+#   pylint-odoo  OCA's mandatory checks for Odoo 18.0 addons (.pylintrc) on the addon and
+#                its queue_job bridge, the tests, the scripts and the benchmark
 # Usage:
 #   scripts/lint.sh          check; exits 1 on any finding
 #   scripts/lint.sh --fix    let ruff fix what it can first (import order...), then check
@@ -51,7 +51,8 @@ fi
 echo "[lint] ruff"
 .venv/bin/ruff check . || status=1
 echo "[lint] pylint-odoo"
-.venv/bin/python -m pylint --rcfile=.pylintrc salesorder_bigcommerce tests scripts bench setup.py || status=1
+.venv/bin/python -m pylint --rcfile=.pylintrc salesorder_bigcommerce salesorder_bigcommerce_queue tests scripts bench \
+    setup.py || status=1
 if [ "$status" = 0 ]; then
     echo "[lint] passed"
 else

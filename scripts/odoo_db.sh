@@ -97,12 +97,14 @@ restore_filestore() {
     echo "[db] $name: restored $copied file(s) of its filestore from the template $BASE_DB"
 }
 
-# fresh_db NAME: NAME from the template (database and filestore) with the addon installed.
+# fresh_db NAME [MODULES]: NAME from the template (database and filestore) with the
+# addon installed, or MODULES (comma-separated; e.g. salesorder_bigcommerce_queue,
+# which brings the addon and OCA queue_job along).
 fresh_db() {
-    local name="$1"
+    local name="$1" modules="${2:-salesorder_bigcommerce}"
     base_template
     with_template_lock _copy_template "$name" "$(filestore_root)"
-    odoo_bin -d "$name" -i salesorder_bigcommerce --without-demo=all --stop-after-init \
+    odoo_bin -d "$name" -i "$modules" --without-demo=all --stop-after-init \
         --log-level=warn --http-port=0
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepare this machine for salesorder_bigcommerce: Debian packages, a running
 # PostgreSQL, the Odoo 18.0 source, a virtualenv at .venv/ with Odoo's
-# requirements, the test tools and the addon. Safe to run again: every step
-# checks before it acts. Sourced by run.sh, test.sh and bench.sh.
+# requirements, the test tools, OCA queue_job (for the optional bridge) and the
+# addons (the connector and its bridge salesorder_bigcommerce_queue). Safe to run
+# again: every step checks before it acts. Sourced by run.sh, test.sh and bench.sh.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,7 +81,8 @@ virtualenv() {
     [ -x "$PY" ] || { log "creating $VENV"; python3 -m venv "$VENV"; }
     local stamp="$VENV/.requirements.sha"
     local want
-    want="$(cat "$ODOO_SRC/requirements.txt" "$REPO/requirements-dev.txt" "$REPO/setup.py" | sha1sum | cut -d' ' -f1)"
+    want="$(cat "$ODOO_SRC/requirements.txt" "$REPO/requirements-dev.txt" "$REPO/requirements-queue.txt" \
+                "$REPO/setup.py" | sha1sum | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         log "installing Odoo's requirements and the test tools into $VENV"
         pip_q install --upgrade pip wheel "setuptools<81"
@@ -90,12 +92,16 @@ virtualenv() {
         PIP_CONSTRAINT="$constraints" PIP_BUILD_CONSTRAINT="$constraints" \
             pip_q install -r "$ODOO_SRC/requirements.txt"
         pip_q install -r "$REPO/requirements-dev.txt"
+        # OCA queue_job for the bridge's tests (salesorder_bigcommerce_queue): its wheel
+        # requires the `odoo` distribution, not on the registries (Odoo is ODOO_SRC):
+        # installed without dependencies.
+        pip_q install --no-deps -r "$REPO/requirements-queue.txt"
         echo "$want" > "$stamp"
     fi
     # Odoo itself is used in place from ODOO_SRC (a .pth line puts it on sys.path).
     local site; site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
     echo "$ODOO_SRC" > "$site/odoo_src.pth"
-    # The addon, installed as a distribution under odoo/addons (setup.py).
+    # The addons, installed as a distribution under odoo/addons (setup.py).
     # Reinstalled every time so the venv always runs the checkout's code.
     pip_q install --no-deps --no-build-isolation --force-reinstall "$REPO" >/dev/null
     rm -rf "$REPO/build" "$REPO"/*.egg-info

@@ -9,13 +9,13 @@ import time
 import unittest
 from decimal import Decimal
 
-import odoo
 from common import ACCESS_TOKEN, CLIENT_ID, STORE_HASH, factory
 from fake_bigcommerce import FakeBigCommerce
 from fake_bigcommerce.hooks import callback_payload, signed_callback
 from fake_bigcommerce.server import ALL_SCOPES
 from fake_bigcommerce.store import FakeStore
 
+import odoo
 from odoo.exceptions import UserError
 from odoo.tests.common import HttpCase
 
@@ -29,7 +29,7 @@ class WebhookCase(HttpCase):
     test_module = "salesorder_bigcommerce"
     test_sequence = 0
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
         super().__init_subclass__(**kwargs)
         cls.test_class = cls.__name__
 

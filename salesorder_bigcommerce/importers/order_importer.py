@@ -151,8 +151,8 @@ class OrderImporter:
             with self.env.cr.savepoint():
                 bindings = self.OrderBinding.create([values(o) for o in orders])
             return {b.bigcommerce_order_id: b for b in bindings}
-        except (psycopg2.IntegrityError, psycopg2.errors.SerializationFailure):
-            pass
+        except (psycopg2.IntegrityError, psycopg2.errors.SerializationFailure) as error:
+            _logger.info("BigCommerce: some orders were claimed meanwhile (%s); claiming one by one", error)
         claims = {}
         for order in orders:
             try:

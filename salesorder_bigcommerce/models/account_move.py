@@ -23,7 +23,7 @@ class AccountMove(models.Model):
     # order too, and each BigCommerce refund has one credit note (partial unique indexes).
     bigcommerce_refund_id = fields.Integer(string="BigCommerce Refund", readonly=True, copy=False)
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return
         super().init()
         self.env.cr.execute("""
             ALTER TABLE account_move DROP CONSTRAINT IF EXISTS account_move_bigcommerce_order_unique;

@@ -26,7 +26,7 @@ class BigCommerceCart(models.Model):
     name = fields.Char(string="Cart Name", required=True, tracking=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True,
+        "res.company", required=True, index=True,
         default=lambda self: self.env.company)
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
@@ -80,38 +80,38 @@ class BigCommerceCart(models.Model):
 
     # Orders
     payment_journal_id = fields.Many2one(
-        "account.journal", string="Payment Journal", check_company=True,
+        "account.journal", check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         default=lambda self: self._default_payment_journal(),
         help="Posting a cash sale registers BigCommerce's payment on this journal.")
     store_credit_journal_id = fields.Many2one(
-        "account.journal", string="Store Credit Journal", check_company=True,
+        "account.journal", check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         help="Posting a cash sale registers the store credit the shopper spent on this journal; "
              "with none, that amount is left open on the invoice, with a note.")
     gift_certificate_journal_id = fields.Many2one(
-        "account.journal", string="Gift Certificate Journal", check_company=True,
+        "account.journal", check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         help="Posting a cash sale registers the gift certificates the shopper spent on this journal; "
              "with none, that amount is left open on the invoice, with a note.")
     shipping_product_id = fields.Many2one(
-        "product.product", string="Shipping Product", required=True,
+        "product.product", required=True,
         default=lambda self: self.env.ref("salesorder_bigcommerce.product_shipping", False))
     handling_product_id = fields.Many2one(
-        "product.product", string="Handling Product", required=True,
+        "product.product", required=True,
         default=lambda self: self.env.ref("salesorder_bigcommerce.product_handling", False))
     wrapping_product_id = fields.Many2one(
         "product.product", string="Gift Wrapping Product", required=True,
         default=lambda self: self.env.ref("salesorder_bigcommerce.product_wrapping", False))
     discount_product_id = fields.Many2one(
-        "product.product", string="Discount Product", required=True,
+        "product.product", required=True,
         default=lambda self: self.env.ref("salesorder_bigcommerce.product_discount", False))
     custom_product_id = fields.Many2one(
         "product.product", string="Custom Item Product", required=True,
         default=lambda self: self.env.ref("salesorder_bigcommerce.product_custom", False),
         help="Stands for order lines typed in BigCommerce rather than taken from the catalog.")
     rounding_product_id = fields.Many2one(
-        "product.product", string="Rounding Product", required=True,
+        "product.product", required=True,
         default=lambda self: self.env.ref("salesorder_bigcommerce.product_rounding", False),
         help="Carries the cent that makes a document's totals equal the store's.")
     tax_map_ids = fields.One2many("bigcommerce.tax.map", "cart_id", string="Tax Mapping")
@@ -123,7 +123,7 @@ class BigCommerceCart(models.Model):
     # What Test Connection learnt about the store.
     store_hash = fields.Char(compute="_compute_store_hash", store=True)
     store_name = fields.Char(readonly=True, copy=False)
-    store_currency = fields.Char(string="Store Currency", readonly=True, copy=False)
+    store_currency = fields.Char(readonly=True, copy=False)
     store_domain = fields.Char(readonly=True, copy=False)
     connected_on = fields.Datetime(string="Last Connection", readonly=True, copy=False)
 

@@ -36,7 +36,7 @@ class BigCommerceWebhookEvent(models.Model):
     cart_id = fields.Many2one("bigcommerce.cart", required=True, ondelete="cascade", index=True)
     event_hash = fields.Char(required=True)
     scope = fields.Char()
-    resource_id = fields.Integer(string="Resource")
+    resource_id = fields.Integer(string="BigCommerce Resource ID")
     received_on = fields.Datetime(default=fields.Datetime.now)
     # An item callback waits here for the item to be imported again (orders wait as pending orders).
     item_pending = fields.Boolean(index=True)

@@ -14,7 +14,7 @@ class ProductProduct(models.Model):
              "equals its BigCommerce price.")
 
     @api.depends("bigcommerce_price_extra")
-    def _compute_product_price_extra(self):
+    def _compute_product_price_extra(self):  # pylint: disable=missing-return
         super()._compute_product_price_extra()
         for product in self:
             product.price_extra += product.bigcommerce_price_extra

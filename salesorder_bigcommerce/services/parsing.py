@@ -48,7 +48,8 @@ def parse_api_path(api_path) -> ApiPath:
     try:
         url = urlsplit(api_path.strip())
         host = url.hostname or ''
-        url.port  # noqa: B018 - raises ValueError on a bad port
+        # Reading the port raises ValueError on a bad one.
+        url.port  # noqa: B018  # pylint: disable=pointless-statement
     except ValueError:
         raise _config_error(_lt("The Cart Connect URL is not a valid URL. %(expected)s"), expected) from None
     if url.scheme not in ('http', 'https') or not host:

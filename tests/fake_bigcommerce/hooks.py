@@ -26,9 +26,8 @@ import uuid
 from urllib.parse import urlsplit
 
 
-
 def _errors():
-    from .server import ApiError, error_body   # the server imports this module
+    from .server import ApiError, error_body  # the server imports this module
     return ApiError, error_body
 
 
