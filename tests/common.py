@@ -15,8 +15,8 @@ CLIENT_ID = "testclient"
 ACCESS_TOKEN = "s3cr3t-access-token-0123456789"
 
 
-class BigCommerceCase(TransactionCase):
-    """A running fake BigCommerce store and a cart connected to it."""
+class AddonTestTags:
+    """What Odoo's MetaCase gives the addon's own tests: mixed into every test case here."""
 
     test_tags = {"standard", "at_install"}
     test_module = "salesorder_bigcommerce"
@@ -26,6 +26,10 @@ class BigCommerceCase(TransactionCase):
     def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
         super().__init_subclass__(**kwargs)
         cls.test_class = cls.__name__
+
+
+class BigCommerceCase(AddonTestTags, TransactionCase):
+    """A running fake BigCommerce store and a cart connected to it."""
 
     @classmethod
     def setUpClass(cls):

@@ -9,7 +9,7 @@ import time
 import unittest
 from decimal import Decimal
 
-from common import ACCESS_TOKEN, CLIENT_ID, STORE_HASH, factory
+from common import ACCESS_TOKEN, CLIENT_ID, STORE_HASH, AddonTestTags, factory
 from fake_bigcommerce import FakeBigCommerce
 from fake_bigcommerce.hooks import callback_payload, signed_callback
 from fake_bigcommerce.server import ALL_SCOPES
@@ -23,15 +23,9 @@ SECRET = "client-secret-of-the-api-account"
 D = Decimal
 
 
-class WebhookCase(HttpCase):
+class WebhookCase(AddonTestTags, HttpCase):
 
     test_tags = {"standard", "post_install"}
-    test_module = "salesorder_bigcommerce"
-    test_sequence = 0
-
-    def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
-        super().__init_subclass__(**kwargs)
-        cls.test_class = cls.__name__
 
     @classmethod
     def setUpClass(cls):
