@@ -8,6 +8,7 @@ from . import sale_order
 from . import account_move
 from . import bigcommerce_sync_log
 from . import bigcommerce_sync
+from . import bigcommerce_order_updates
 from . import bigcommerce_stock_level
 from . import bigcommerce_stock
 from . import bigcommerce_webhook
