@@ -1,12 +1,19 @@
 """Install the addon as a distribution Odoo finds: its files land in
 ``site-packages/odoo/addons/salesorder_bigcommerce``, which Odoo's
-``odoo.addons`` namespace picks up when Odoo runs from the same interpreter."""
+``odoo.addons`` namespace picks up when Odoo runs from the same interpreter.
+
+The optional bridge ``salesorder_bigcommerce_queue`` (imports as OCA queue_job
+jobs) comes along in ``odoo/addons/salesorder_bigcommerce_queue``; it is only
+installable in a database once ``queue_job`` is there too (the wheel
+``odoo-addon-queue_job``, installed without dependencies: scripts/setup.sh).
+It is not a requirement of this distribution: the connector runs without it."""
 import ast
 import os
 
 from setuptools import setup
 
 ADDON = "salesorder_bigcommerce"
+ADDONS = (ADDON, "salesorder_bigcommerce_queue")
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 with open(os.path.join(HERE, ADDON, "__manifest__.py"), encoding="utf-8") as f:
@@ -14,12 +21,13 @@ with open(os.path.join(HERE, ADDON, "__manifest__.py"), encoding="utf-8") as f:
 
 
 def addon_packages():
-    """Every Python package inside the addon, mapped under odoo.addons."""
+    """Every Python package inside the addons, mapped under odoo.addons."""
     packages = {}
-    for root, _dirs, files in os.walk(os.path.join(HERE, ADDON)):
-        if "__init__.py" in files:
-            rel = os.path.relpath(root, HERE)
-            packages["odoo.addons." + rel.replace(os.sep, ".")] = rel
+    for addon in ADDONS:
+        for root, _dirs, files in os.walk(os.path.join(HERE, addon)):
+            if "__init__.py" in files:
+                rel = os.path.relpath(root, HERE)
+                packages["odoo.addons." + rel.replace(os.sep, ".")] = rel
     return packages
 
 
@@ -30,13 +38,15 @@ def addon_data_files():
         data[name] = [f for f in os.listdir(os.path.join(HERE, folder))
                       if not f.endswith((".py", ".pyc")) and os.path.isfile(os.path.join(HERE, folder, f))]
     # Folders without __init__.py (views/, data/, security/, static/...) belong to the addon root.
-    root = "odoo.addons." + ADDON
-    for sub in sorted(os.listdir(os.path.join(HERE, ADDON))):
-        path = os.path.join(HERE, ADDON, sub)
-        if os.path.isdir(path) and not os.path.exists(os.path.join(path, "__init__.py")):
-            for dirpath, _dirs, files in os.walk(path):
-                rel = os.path.relpath(dirpath, os.path.join(HERE, ADDON))
-                data[root].extend(os.path.join(rel, f) for f in files)
+    for addon in ADDONS:
+        root = "odoo.addons." + addon
+        for sub in sorted(os.listdir(os.path.join(HERE, addon))):
+            path = os.path.join(HERE, addon, sub)
+            if (os.path.isdir(path) and sub != "__pycache__"
+                    and not os.path.exists(os.path.join(path, "__init__.py"))):
+                for dirpath, _dirs, files in os.walk(path):
+                    rel = os.path.relpath(dirpath, os.path.join(HERE, addon))
+                    data[root].extend(os.path.join(rel, f) for f in files)
     return data
 
 

@@ -1,0 +1,465 @@
+"""Order imports as OCA queue_job jobs, spread over Odoo's workers and servers.
+
+Without this addon the connector imports in its scheduled actions (a pass per
+cart, pages committed one by one; the orders of webhooks by *BigCommerce:
+Orders from Webhooks*). With it:
+
+* a pass still reads the store's changed orders page by page (one request per
+  250 orders) and still moves the cursor after each page, but hands each page's
+  orders to one job instead of importing them: the job records and the cursor
+  are committed together, so every order up to the cursor is imported, skipped,
+  or held by a job (waiting, running, or failed and shown in Job Queue);
+* a webhook's order gets a job of its own, whose queue_job ``identity_key`` is
+  that of its (cart, order): a burst of callbacks makes one job;
+* ``bigcommerce.queued.order`` says which job holds which order, so that a
+  webhook and a pass for the same order make one job whichever comes first;
+* a job reads its orders from the store when it starts (never a stale copy),
+  imports the new ones in the chosen statuses and follows those imported
+  (``cart._import_or_update``), commits nothing (queue_job commits when it ends);
+* BigCommerce's rate limit retries the job after the reset time it announces;
+  a store that does not answer retries it on the job function's pattern;
+* orders that fail never hold back their page: the page's job ends with the
+  others imported and hands the failing ones to one job again, 5 to 15 s later
+  (with several workers, most such failures are jobs creating the same customer
+  or tax at the same moment, which a later try finds made), then each to a job
+  of its own, tried twice, which then fails with the reason and the cart's
+  activity for the order, written apart from the job's transaction (which
+  queue_job rolls back);
+* a pass makes the new guest customers of a page before handing it over (one
+  pass at a time), so that parallel jobs do not each make a contact for the
+  same email.
+
+The system parameter ``salesorder_bigcommerce_queue.use_jobs`` = ``False``
+brings back the scheduled actions without uninstalling (e.g. while no job
+runner runs).
+"""
+import logging
+import math
+import random
+from datetime import datetime, timedelta
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
+from odoo.addons.salesorder_bigcommerce.exceptions import BigCommerceUserError, error_message
+from odoo.addons.salesorder_bigcommerce.importers.customers import CustomerResolver
+from odoo.addons.salesorder_bigcommerce.importers.results import ALREADY, FAILED, SKIPPED, ImportReport, Outcome
+from odoo.addons.salesorder_bigcommerce.models.bigcommerce_sync import SYNC_CLIENT_KEY
+from odoo.addons.salesorder_bigcommerce.services import const
+from odoo.addons.salesorder_bigcommerce.services.errors import BigCommerceError
+
+from .bigcommerce_queued_order import FAILED_STATE, WAITING_STATES, identity_key
+
+_logger = logging.getLogger(__name__)
+
+USE_JOBS_PARAM = "salesorder_bigcommerce_queue.use_jobs"
+QUEUED = "queued"                   # Outcome status: handed to an import job
+JOB_PAGE = const.MAX_PAGE_SIZE      # orders per job of a pass: one API page
+RACE_RETRY_SECONDS = (5, 15)        # failing orders are tried again after this (random: jobs spread)
+TRANSIENT_KINDS = ("timeout", "unreachable", "store_error")
+PRIORITIES = {"webhook": 5, "pass": 10, "again": 10, "alone": 10}   # lower runs first
+INLINE_KEY = "bigcommerce_queue_inline"         # context: import here, not in jobs
+LOG_KEY = "bigcommerce_queue_log_id"            # context: the pass's sync log
+STALE_AFTER = timedelta(hours=1)                # a job waiting longer: is the runner running?
+JOB_METHOD = "_queue_import_orders"
+
+
+class BigCommerceCart(models.Model):
+    _inherit = "bigcommerce.cart"
+
+    import_job_count = fields.Integer(
+        compute="_compute_import_job_count", string="Import Jobs",
+        help="Import jobs of this cart waiting, running or failed (Job Queue).")
+
+    # ------------------------------------------------------------------
+    # Jobs or scheduled actions
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _queue_enabled(self):
+        """Imports run as jobs unless the system parameter says otherwise."""
+        value = self.env["ir.config_parameter"].sudo().get_param(USE_JOBS_PARAM, "True")
+        return str(value).strip().lower() not in ("0", "false", "no", "off")
+
+    def _queue_use_jobs(self):
+        return not self.env.context.get(INLINE_KEY) and self._queue_enabled()
+
+    # ------------------------------------------------------------------
+    # Enqueuing
+    # ------------------------------------------------------------------
+
+    def _queue_orders(self, orders, origin="pass", eta=None):
+        """Hand orders of this cart to import jobs; returns {order id: queue.job}.
+
+        `orders`: {BigCommerce order id: its date_modified, or None when unknown (a
+        webhook)}. An order held by a waiting job gets no other job. One held by a failed
+        job has that job requeued when the order changed since it failed (an unknown date
+        counts as a change); unchanged, it is left out of the result, for the caller
+        (a pass tries it again itself, as it does every failing order). The others go to
+        new jobs: one per order for a webhook or an order to try alone, one per page of
+        JOB_PAGE orders for a pass."""
+        self.ensure_one()
+        Jobs = self.env["queue.job"].sudo()
+        holders = self.env["bigcommerce.queued.order"]._holders(self, list(orders))
+        held, requeue, fresh = {}, set(), []
+        for order_id, date_modified in orders.items():
+            job_id, state, seen = holders.get(order_id, (None, None, None))
+            if state in WAITING_STATES:
+                held[order_id] = job_id
+            elif state == FAILED_STATE:
+                if not (date_modified and seen and date_modified <= seen):
+                    held[order_id] = job_id
+                    requeue.add(job_id)
+            else:
+                fresh.append(order_id)
+        if requeue:
+            _logger.info("BigCommerce cart %s: orders changed since their import job failed; requeued "
+                         "job(s) %s", self.id, sorted(requeue))
+            Jobs.browse(sorted(requeue)).requeue()
+        size = 1 if origin in ("webhook", "alone") else JOB_PAGE
+        for start in range(0, len(fresh), size):
+            chunk = fresh[start:start + size]
+            job = self._queue_delay(chunk, origin, {i: orders[i] for i in chunk}, eta=eta)
+            held.update(dict.fromkeys(chunk, job.id))
+        return {order_id: Jobs.browse(job_id) for order_id, job_id in held.items()}
+
+    def _queue_delay(self, order_ids, origin, dates, eta=None):
+        """One job for these orders (and the rows saying it holds them); its queue.job."""
+        options = {"priority": PRIORITIES.get(origin, 10), "eta": eta,
+                   "description": self._queue_job_description(order_ids, origin)}
+        if len(order_ids) == 1:
+            options["identity_key"] = identity_key(self.id, order_ids[0])
+        delayable = self.with_delay(**options)
+        job = (delayable._queue_import_orders(order_ids, again=True) if origin == "again"
+               else delayable._queue_import_orders(order_ids))
+        # A Job when made; the existing queue.job when its identity key was waiting;
+        # None when queue_job runs jobs at once (QUEUE_JOB__NO_DELAY): then it is done.
+        record = job.db_record() if isinstance(job, Job) else job
+        record = (record or self.env["queue.job"]).sudo()
+        if record:
+            Held = self.env["bigcommerce.queued.order"].sudo()
+            known = set(Held.search([("job_id", "=", record.id)]).mapped("bigcommerce_order_id"))
+            Held.create([{"cart_id": self.id, "bigcommerce_order_id": order_id, "job_id": record.id,
+                          "date_modified": dates.get(order_id)}
+                         for order_id in order_ids if order_id not in known])
+        return record
+
+    def _queue_job_description(self, order_ids, origin):
+        what = (_("order %s", order_ids[0]) if len(order_ids) == 1 else
+                _("%(count)s orders (%(first)s … %(last)s)", count=len(order_ids),
+                  first=min(order_ids), last=max(order_ids)))
+        how = {"webhook": _("webhook"), "pass": _("auto-sync"), "again": _("failed in their page, again"),
+               "alone": _("failed twice in a page, alone")}
+        return _("BigCommerce %(cart)s: import %(what)s (%(origin)s)", cart=self.name, what=what,
+                 origin=how.get(origin, origin))
+
+    # ------------------------------------------------------------------
+    # The job
+    # ------------------------------------------------------------------
+
+    def _queue_import_orders(self, order_ids, again=False):
+        """Job: import these BigCommerce orders (the new ones in the chosen statuses) or
+        follow their changes (those already imported), as the store has them now.
+
+        Commits nothing (queue_job commits when the job ends). Orders that fail do not
+        hold back the others: a page's job ends with them imported, and hands its failing
+        orders to one job again a few seconds later (`again`: with several workers, most
+        such failures are jobs creating the same customer or tax at the same moment,
+        which a later try finds made), then each to a job of its own. A one-order job
+        whose order fails is retried once a few seconds later, then fails with the
+        reason and the cart's activity for the order (written apart: the failing job's
+        transaction is rolled back). A rate limit retries the job after the store's
+        reset time."""
+        self.ensure_one()
+        cart = self.exists()
+        if not cart:
+            return _("The cart no longer exists: nothing to import.")
+        wanted = list(dict.fromkeys(int(i) for i in order_ids))
+        # A rate limit is not waited out here: the job is retried after the reset time,
+        # and the worker is free meanwhile.
+        client = cart._get_client(max_rate_limit_wait=0.0)
+        cart = cart.with_company(cart.company_id).with_context(**{SYNC_CLIENT_KEY: client})
+        try:
+            with self.env.cr.savepoint():
+                report = cart._import_or_update(wanted)
+                failed = sorted({o.bigcommerce_id for o in report.by_status(FAILED) if o.bigcommerce_id})
+                if failed and len(wanted) == 1:
+                    raise _OrderFailed(report)      # undone (savepoint); retried or failed below
+        except (BigCommerceUserError, BigCommerceError) as error:
+            raise self._queue_store_error(error) from None
+        except _OrderFailed as failure:
+            raise cart._queue_order_failed(failure.report) from None
+        held = cart._queue_held_rows()
+        if failed:
+            dates = {row.bigcommerce_order_id: row.date_modified for row in held}
+            origin = "alone" if again or len(failed) == 1 else "again"
+            cart._queue_orders({order_id: dates.get(order_id) for order_id in failed}, origin=origin,
+                               eta=random.randint(*RACE_RETRY_SECONDS))
+        held.unlink()
+        summary = report.summary() or _("nothing to do")
+        if failed:
+            summary = _("%(summary)s; orders %(orders)s tried again in another job.", summary=summary,
+                        orders=", ".join(map(str, failed)))
+        return _("%(summary)s (%(requests)s API requests)", summary=summary, requests=client.request_count)
+
+    def _queue_store_error(self, error):
+        """The exception a job raises for an error of the store."""
+        cause = error if isinstance(error, BigCommerceError) else getattr(error, "bigcommerce_error", None)
+        if isinstance(error, BigCommerceError):
+            error = BigCommerceUserError.from_error(self.env, error)
+        message = error.args[0] if error.args else str(error)
+        kind = getattr(cause, "kind", None)
+        if kind == "rate_limited":
+            seconds = max(1, math.ceil(getattr(cause, "retry_after", None) or const.DEFAULT_RATE_LIMIT_WAIT))
+            # Not the job's fault: the try is not counted.
+            return RetryableJobError(message, seconds=seconds, ignore_retry=True)
+        if kind in TRANSIENT_KINDS:
+            return RetryableJobError(message)     # the job function's retry pattern
+        return UserError(message)                 # credentials, scopes, configuration: fails
+
+    def _queue_order_failed(self, report):
+        """The exception of a one-order job whose order failed: a retry a few seconds
+        later the first time, then a failure with the reason, its activity written apart."""
+        failure = report.by_status(FAILED)[0]
+        message = _("BigCommerce order %(order)s could not be imported: %(reason)s",
+                    order=failure.bigcommerce_id, reason=failure.reason)
+        if self._queue_current_try() == 0:
+            return RetryableJobError(message, seconds=RACE_RETRY_SECONDS)
+        self._queue_note_failures_apart(report)
+        return UserError(message)
+
+    def _queue_current_try(self):
+        """How many times the running job was tried before (0 the first time)."""
+        uuid = self.env.context.get("job_uuid")
+        job = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1) if uuid else None
+        return job.retry if job else 0
+
+    def _queue_note_failures_apart(self, report):
+        """Remember the failing orders and raise their activity (main addon's
+        _sync_note_failures) in a transaction of their own, committed now: the failing
+        job's own transaction is rolled back by queue_job."""
+        with self.env.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '30s'")
+            env = self.env(cr=cr)
+            self.with_env(env)._sync_note_failures(report)
+            env.flush_all()     # (the cursor's commit flushes only environments still referenced)
+
+    def _queue_held_rows(self):
+        """The rows saying the running job holds its orders (they go when it is done)."""
+        uuid = self.env.context.get("job_uuid")
+        Held = self.env["bigcommerce.queued.order"].sudo()
+        return Held.search([("job_id.uuid", "=", uuid)]) if uuid else Held
+
+    # ------------------------------------------------------------------
+    # Webhooks: one job per order
+    # ------------------------------------------------------------------
+
+    def _webhook_wake(self):
+        if not self._queue_use_jobs():
+            return super()._webhook_wake()
+        for cart in self:
+            cart._queue_pending_orders()
+        return None
+
+    def _process_pending_orders(self, page_size=None):
+        """The scheduled action's path: with jobs, it only hands over what is left."""
+        if not self._queue_use_jobs():
+            return super()._process_pending_orders(page_size) if page_size else super()._process_pending_orders()
+        self._queue_pending_orders()
+        return None
+
+    def _queue_pending_orders(self):
+        """The orders webhooks announced become jobs; their pending rows go."""
+        self.ensure_one()
+        rows = self.env["bigcommerce.pending.order"].sudo().search([("cart_id", "=", self.id)])
+        if rows:
+            self._queue_orders(dict.fromkeys(rows.mapped("bigcommerce_order_id")), origin="webhook")
+            rows.unlink()
+
+    def _compute_pending_order_count(self):
+        super()._compute_pending_order_count()
+        if not self.ids:
+            return
+        self.env.cr.execute("""
+            SELECT q.cart_id, count(DISTINCT q.bigcommerce_order_id)
+              FROM bigcommerce_queued_order q JOIN queue_job j ON j.id = q.job_id
+             WHERE q.cart_id = ANY(%s) AND j.state IN %s
+             GROUP BY q.cart_id
+        """, [self.ids, WAITING_STATES])
+        waiting = dict(self.env.cr.fetchall())
+        for cart in self:
+            cart.pending_order_count += waiting.get(cart.id, 0)
+
+    # ------------------------------------------------------------------
+    # Auto-sync passes: pages to jobs
+    # ------------------------------------------------------------------
+
+    def _sync_process(self, log, client, items, totals, move_cursor):
+        # The batch's enqueuing counts its orders on the pass's log.
+        return super(BigCommerceCart, self.with_context(**{LOG_KEY: log.id}))._sync_process(
+            log, client, items, totals, move_cursor)
+
+    def _sync_import_batch(self, items):
+        """With jobs, a page of a pass is handed to one job, in the transaction that moves
+        the cursor past it: new orders in the chosen statuses and imported orders changed
+        since their import. New orders in other statuses are skipped here; imported ones
+        unchanged since (the overlap re-read) are reported as already imported."""
+        if not self._queue_use_jobs():
+            return super()._sync_import_batch(items)
+        report = ImportReport()
+        orders = [item.order for item in items if item.order is not None]
+        imported = dict(self.env["bigcommerce.order.binding"].search_fetch([
+            ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", [o.id for o in orders]),
+            "|", ("sale_order_id", "!=", False), ("move_id", "!=", False)],
+            ["bigcommerce_order_id", "date_modified"]).mapped(lambda b: (b.bigcommerce_order_id, b.date_modified)))
+        allowed = set(self.import_status_ids.mapped("bigcommerce_id"))
+        wanted = {}
+        for order in orders:
+            label = _("Order %s", order.id)
+            if order.id in imported:
+                if order.date_modified and order.date_modified == imported[order.id]:
+                    report.add(Outcome(order.id, label, ALREADY, _("Unchanged since its import.")))
+                else:
+                    wanted[order.id] = order.date_modified
+            elif order.status_id in allowed:
+                wanted[order.id] = order.date_modified
+            else:
+                report.add(Outcome(order.id, label, SKIPPED, _(
+                    "Its status %(status)s is not among Import Orders with Status.",
+                    status=order.status or order.status_id)))
+        self._queue_prepare_guests([o for o in orders if o.id in wanted and o.id not in imported and not o.customer_id])
+        jobs = self._queue_orders(wanted, origin="pass")
+        for order_id in jobs:
+            report.add(Outcome(order_id, _("Order %s", order_id), QUEUED, jobs[order_id].name or ""))
+        log = self.env["bigcommerce.sync.log"].browse(self.env.context.get(LOG_KEY))
+        if log and jobs:
+            log.orders_queued += len(jobs)
+        for item in items:
+            if item.order is None:
+                report.add(Outcome(item.order_id, _("Order %s", item.order_id or "?"), FAILED,
+                                   error_message(self.env, item.error)))
+        # Orders whose job failed and that did not change since: tried again here, as
+        # the pass tries every failing order (no new job, no requeue at every pass).
+        again = [item for item in items if item.order is not None and item.order.id in wanted
+                 and item.order.id not in jobs]
+        if again:
+            report.outcomes += super()._sync_import_batch(again).outcomes
+        return report
+
+    def _queue_prepare_guests(self, orders):
+        """Make the new guest customers (and their delivery addresses) of a page's new
+        guest orders here, in the pass, as its import would (importers.customers, per
+        page): the pass runs one at a time, so parallel jobs find them instead of each
+        making one for the same email (Odoo has no unique email). Registered customers
+        are left to the jobs: their link to a partner is unique (a second job waits,
+        fails, and finds it at its second try). What fails here is left to the job."""
+        if not orders:
+            return
+        cart = self.with_company(self.company_id)
+        quiet_env = cart.env(context=dict(cart.env.context, tracking_disable=True, mail_create_nolog=True,
+                                          mail_create_nosubscribe=True, mail_notrack=True))
+        try:
+            with self.env.cr.savepoint():
+                CustomerResolver(cart, quiet_env).prefetch(orders)
+        except (UserError, ValidationError, psycopg2.Error) as error:
+            _logger.info("BigCommerce cart %s: customers of a page left to its job: %s", self.id, error)
+
+    def _sync_retry_failures(self, log, client, done, totals, batch_size):
+        # Orders that failed before are tried again by the pass itself, as without jobs
+        # (a few per pass): a cause fixed in Odoo heals without a human, and queue_job
+        # does not notify its managers of a failure every pass.
+        return super(BigCommerceCart, self.with_context(**{INLINE_KEY: True}))._sync_retry_failures(
+            log, client, done, totals, batch_size)
+
+    def _sync_finish(self, log, state, message):
+        if log.orders_queued:
+            message = _("%(message)s %(count)s orders sent to import jobs (Job Queue, channel "
+                        "root.bigcommerce).", message=message or "", count=log.orders_queued).strip()
+        stale = self._queue_stale_jobs()
+        if stale:
+            message = _("%(message)s %(count)s import jobs have been waiting for more than an hour: is "
+                        "Odoo's job runner running (--load=web,queue_job, workers, [queue_job] channels)?",
+                        message=message or "", count=stale).strip()
+        return super()._sync_finish(log, state, message)
+
+    def _queue_stale_jobs(self):
+        if not self._queue_use_jobs():
+            return 0
+        limit = datetime.now() - STALE_AFTER
+        return len(self._queue_job_ids(states=("pending",), created_before=limit))
+
+    # ------------------------------------------------------------------
+    # Failed jobs whose orders were imported since
+    # ------------------------------------------------------------------
+
+    def _sync_forget_failures(self, report):
+        result = super()._sync_forget_failures(report)
+        settled = {o.bigcommerce_id for o in report.outcomes if o.status != FAILED and o.bigcommerce_id}
+        if settled and len(self) == 1:
+            self._queue_close_failed_jobs(settled)
+        return result
+
+    def _queue_close_failed_jobs(self, settled):
+        """Failed jobs holding orders now imported let go of them; a failed job left
+        holding none is set done."""
+        Held = self.env["bigcommerce.queued.order"].sudo()
+        rows = Held.search([("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(settled)),
+                            ("job_id.state", "=", FAILED_STATE)])
+        if not rows:
+            return
+        jobs = rows.job_id
+        rows.unlink()
+        # A failed job none of whose orders is still to import is done.
+        done = jobs - Held.search([("job_id", "in", jobs.ids)]).job_id
+        for job in done:
+            job._change_job_state("done", result=_("Its orders were imported since (another job, a pass "
+                                                   "or by hand)."))
+
+    # ------------------------------------------------------------------
+    # The cart's jobs
+    # ------------------------------------------------------------------
+
+    def _queue_job_ids(self, states=None, created_before=None):
+        """Ids of the import jobs of this cart."""
+        self.ensure_one()
+        if not self._origin.id:
+            return []
+        # queue_job keeps `records` as a JSON text in a jsonb column: #>> '{}' reads it whatever.
+        query = ["SELECT id FROM queue_job WHERE model_name = %s AND method_name = %s "
+                 "AND ((records #>> '{}')::jsonb -> 'ids') @> %s::jsonb"]
+        params = [self._name, JOB_METHOD, f"[{self._origin.id}]"]
+        if states:
+            query.append("AND state IN %s")
+            params.append(tuple(states))
+        if created_before:
+            query.append("AND date_created < %s")
+            params.append(created_before)
+        self.env.flush_all()
+        self.env.cr.execute(" ".join(query), params)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _compute_import_job_count(self):
+        for cart in self:
+            cart.import_job_count = len(cart._queue_job_ids(states=(*WAITING_STATES, "started", FAILED_STATE)))
+
+    def action_view_import_jobs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("queue_job.action_queue_job")
+        action.update({
+            "name": _("Import Jobs of %s", self.name),
+            "domain": [("id", "in", self._queue_job_ids())],
+            "context": {},
+        })
+        return action
+
+
+class _OrderFailed(Exception):
+    """Inside a one-order job: its order failed (the report says why)."""
+
+    def __init__(self, report):
+        super().__init__("order failed")
+        self.report = report
