@@ -25,9 +25,9 @@ Orders from Webhooks*). With it:
   of its own, tried twice, which then fails with the reason and the cart's
   activity for the order, written apart from the job's transaction (which
   queue_job rolls back);
-* a pass makes the new guest customers of a page before handing it over (one
-  pass at a time), so that parallel jobs do not each make a contact for the
-  same email.
+* a pass makes the customers a page's new orders need before handing it over
+  (one page at a time), so that parallel jobs do not each make a contact for
+  the same customer.
 
 The system parameter ``salesorder_bigcommerce_queue.use_jobs`` = ``False``
 brings back the scheduled actions without uninstalling (e.g. while no job
@@ -331,7 +331,7 @@ class BigCommerceCart(models.Model):
                 report.add(Outcome(order.id, label, SKIPPED, _(
                     "Its status %(status)s is not among Import Orders with Status.",
                     status=order.status or order.status_id)))
-        self._queue_prepare_guests([o for o in orders if o.id in wanted and o.id not in imported and not o.customer_id])
+        self._queue_prepare_customers([o for o in orders if o.id in wanted and o.id not in imported])
         jobs = self._queue_orders(wanted, origin="pass")
         for order_id in jobs:
             report.add(Outcome(order_id, _("Order %s", order_id), QUEUED, jobs[order_id].name or ""))
@@ -350,23 +350,42 @@ class BigCommerceCart(models.Model):
             report.outcomes += super()._sync_import_batch(again).outcomes
         return report
 
-    def _queue_prepare_guests(self, orders):
-        """Make the new guest customers (and their delivery addresses) of a page's new
-        guest orders here, in the pass, as its import would (importers.customers, per
-        page): the pass runs one at a time, so parallel jobs find them instead of each
-        making one for the same email (Odoo has no unique email). Registered customers
-        are left to the jobs: their link to a partner is unique (a second job waits,
-        fails, and finds it at its second try). What fails here is left to the job."""
+    def _queue_prepare_customers(self, orders):
+        """Make the customers a page's new orders need that Odoo does not have yet, here,
+        in the pass, as the import of their first order would (importers.customers): the
+        pass runs one page at a time, so parallel jobs find them instead of each making
+        its own (Odoo has no unique email). A new registered customer gets its contact
+        and its link, a new guest email its contact. Only the first order of each new
+        customer is prepared: the pass stays a small part of the work. What fails here
+        is left to the job."""
         if not orders:
             return
         cart = self.with_company(self.company_id)
         quiet_env = cart.env(context=dict(cart.env.context, tracking_disable=True, mail_create_nolog=True,
                                           mail_create_nosubscribe=True, mail_notrack=True))
-        try:
-            with self.env.cr.savepoint():
-                CustomerResolver(cart, quiet_env).prefetch(orders)
-        except (UserError, ValidationError, psycopg2.Error) as error:
-            _logger.info("BigCommerce cart %s: customers of a page left to its job: %s", self.id, error)
+        resolver = CustomerResolver(cart, quiet_env)
+        linked = set(self.env["bigcommerce.partner.binding"].search([
+            ("cart_id", "=", self.id), ("bigcommerce_customer_id", "in", [o.customer_id for o in orders])
+        ]).mapped("bigcommerce_customer_id"))
+        guest_emails = {(o.email or "").strip().lower() for o in orders if not o.customer_id} - {""}
+        known = set(self.env["res.partner"].search(
+            resolver._partner_domain() + [("email", "in", list(guest_emails))]).mapped("email")) \
+            if guest_emails else set()
+        first_orders = {}
+        for order in orders:
+            email = (order.email or "").strip().lower()
+            if order.customer_id and order.customer_id not in linked:
+                first_orders.setdefault(("customer", order.customer_id), order)
+            elif not order.customer_id and email and email not in known:
+                first_orders.setdefault(("guest", email), order)
+        for order in first_orders.values():
+            try:
+                with self.env.cr.savepoint():
+                    resolver.partners(order)
+            except (UserError, ValidationError, psycopg2.Error) as error:
+                resolver.forget()
+                _logger.info("BigCommerce cart %s: customer of order %s left to its job: %s",
+                             self.id, order.id, error)
 
     def _sync_retry_failures(self, log, client, done, totals, batch_size):
         # Orders that failed before are tried again by the pass itself, as without jobs

@@ -10,6 +10,7 @@ from common import ACCESS_TOKEN, CLIENT_ID, STORE_HASH, AddonTestTags, factory
 from fake_bigcommerce import FakeBigCommerce
 from fake_bigcommerce.hooks import callback_payload, signed_callback
 from fake_bigcommerce.store import FakeStore
+from queue_common import skip_without_bridge
 
 import odoo
 from odoo.tests.common import HttpCase
@@ -30,6 +31,7 @@ class TestWebhookJobs(AddonTestTags, HttpCase):
         if odoo.service.server.server is None:
             raise unittest.SkipTest("needs Odoo's HTTP server: run pytest with --odoo-http")
         super().setUpClass()
+        skip_without_bridge(cls.env)
         cls.server = FakeBigCommerce(store_hash=STORE_HASH, access_token=ACCESS_TOKEN, client_id=CLIENT_ID).start()
         cls.addClassCleanup(cls.server.stop)
         awaiting = cls.env["bigcommerce.order.status"].search([("bigcommerce_id", "=", 11)])
