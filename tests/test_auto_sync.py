@@ -12,7 +12,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 
-from odoo.addons.salesorder_bigcommerce.models.bigcommerce_sync import SYNC_LOCK_NAMESPACE, SYNC_OVERLAP
+from odoo.addons.salesorder_bigcommerce.models.bigcommerce_sync import SYNC_OVERLAP
+from odoo.addons.salesorder_bigcommerce.models.bigcommerce_sync_runtime import SYNC_LOCK_NAMESPACE
 from odoo.addons.salesorder_bigcommerce.services.parsing import parse_datetime
 
 D = Decimal

@@ -1,6 +1,7 @@
 from . import bigcommerce_order_status
 from . import bigcommerce_document
 from . import bigcommerce_cart
+from . import bigcommerce_cart_items
 from . import bigcommerce_binding
 from . import bigcommerce_order_document
 from . import product
@@ -8,6 +9,8 @@ from . import sale_order
 from . import account_move
 from . import bigcommerce_sync_log
 from . import bigcommerce_sync
+from . import bigcommerce_sync_runtime
+from . import bigcommerce_sync_failures
 from . import bigcommerce_order_updates
 from . import bigcommerce_stock_level
 from . import bigcommerce_stock

@@ -12,22 +12,16 @@ The binding table's unique (cart, order) constraint remains what guarantees
 doing the same work at the same time.
 """
 import logging
-import threading
-import time
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.sql_db import db_connect
-from odoo.tools import config
 
 from ..exceptions import error_message
 from ..importers.order_feed import FeedItem, StatusFeed, StopPass, SyncTotals, next_batch
-from ..importers.results import ALREADY, CREATED, FAILED, UPDATED, ImportReport, Outcome
+from ..importers.results import FAILED, ImportReport, Outcome
 from ..services import const
 from ..services.errors import BigCommerceError
 from .bigcommerce_sync_log import SYNC_STATES
@@ -38,12 +32,6 @@ _logger = logging.getLogger(__name__)
 # with a date_modified slightly in the past (a slow write on its side) is not
 # skipped. Orders re-read this way are reported as already imported.
 SYNC_OVERLAP = timedelta(minutes=5)
-# Namespace of the cart's advisory lock (the other key is the cart id).
-SYNC_LOCK_NAMESPACE = "salesorder_bigcommerce.sync"
-TIME_BUDGET_PARAM = "salesorder_bigcommerce.sync_time_budget"
-DEFAULT_TIME_BUDGET = 600.0    # seconds, when Odoo runs without a time limit
-TIME_LIMIT_MARGIN = 30.0       # seconds left free below Odoo's time limit
-MIN_TIME_BUDGET = 10.0
 MAX_RATE_LIMIT_WAIT = 60.0     # a longer BigCommerce wait stops the pass instead
 MAX_RETRIES_PER_PASS = 25      # failed orders read again per pass (may be a request each)
 SYNC_CLIENT_KEY = "bigcommerce_sync_client"
@@ -334,55 +322,6 @@ class BigCommerceCart(models.Model):
                                      summary=totals.summary(), error=error_message(self.env, error)))
 
     # ------------------------------------------------------------------
-    # Failing orders: remembered, signalled once, cleared when imported
-    # ------------------------------------------------------------------
-
-    def _import_orders(self, order_ids, orders=None):
-        report = super()._import_orders(order_ids, orders=orders)
-        self._sync_forget_failures(report)
-        return report
-
-    def _sync_note_failures(self, report):
-        """Remember the orders that failed; an activity for those failing for the first time."""
-        failed = {o.bigcommerce_id: o for o in report.by_status(FAILED) if o.bigcommerce_id}
-        if not failed:
-            return
-        Failure = self.env["bigcommerce.sync.failure"].sudo()
-        known = {f.bigcommerce_order_id: f for f in Failure.search(
-            [("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(failed))])}
-        now = fields.Datetime.now()
-        for order_id, outcome in failed.items():
-            failure = known.get(order_id)
-            if failure:
-                failure.write({"error": outcome.reason, "last_failed_on": now,
-                               "failure_count": failure.failure_count + 1})
-                continue
-            activity = self.activity_schedule(
-                "salesorder_bigcommerce.mail_activity_type_order_failed",
-                summary=_("BigCommerce order %s failed to import", order_id),
-                note=Markup("<p>%s</p><p>%s</p>") % (outcome.reason, _(
-                    "Fix the cause: auto-sync tries this order again at each pass (or import it "
-                    "from the Orders (Cart) tab).")),
-                user_id=(self.user_id or self.create_uid or self.env.user).id)
-            Failure.create({"cart_id": self.id, "bigcommerce_order_id": order_id,
-                            "error": outcome.reason, "activity_id": activity.id})
-
-    def _sync_forget_failures(self, report):
-        """Orders imported (or no longer wanted) since they failed: close their activity."""
-        settled = {o.bigcommerce_id: o for o in report.outcomes if o.status != FAILED}
-        if not settled or not self:
-            return
-        failures = self.env["bigcommerce.sync.failure"].sudo().search(
-            [("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(settled))])
-        for failure in failures:
-            outcome = settled[failure.bigcommerce_order_id]
-            if failure.activity_id:
-                feedback = (_("Order imported.") if outcome.status in (CREATED, UPDATED, ALREADY)
-                            else outcome.reason or _("No longer to import."))
-                failure.activity_id.action_feedback(feedback=feedback)
-        failures.unlink()
-
-    # ------------------------------------------------------------------
     # Sync log
     # ------------------------------------------------------------------
 
@@ -406,75 +345,6 @@ class BigCommerceCart(models.Model):
             "message": _("Interrupted: the pass ended without finishing (worker stopped or time "
                          "limit reached). The next pass resumed from its last committed batch."),
         })
-
-    # ------------------------------------------------------------------
-    # Lock, time, transactions
-    # ------------------------------------------------------------------
-
-    @contextmanager
-    def _sync_lock(self):
-        """Yields whether this pass got the cart's sync lock, held until the block ends.
-
-        A transaction-level advisory lock taken on a connection of its own (as ir.cron
-        holds its job lock): it survives the pass's per-batch commits, a row lock on
-        the cart would not, and it goes away with that connection whatever happens
-        (a session-level lock on a pooled connection could outlive a failed pass)."""
-        lock_cr = db_connect(self.env.cr.dbname).cursor()
-        try:
-            lock_cr.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)",
-                            [SYNC_LOCK_NAMESPACE, self.id])
-            yield lock_cr.fetchone()[0]
-        finally:
-            lock_cr.close()    # rolls back: releases the lock
-
-    def _sync_clock(self):
-        """Seconds, for the time budget (a method so tests can drive time)."""
-        return time.monotonic()
-
-    @api.model
-    def _sync_time_budget(self, trigger):
-        """Seconds a pass (or a cron run over all carts) may take: the system parameter
-        salesorder_bigcommerce.sync_time_budget, else Odoo's time limit for the
-        worker (cron or HTTP) minus a margin."""
-        value = self.env["ir.config_parameter"].sudo().get_param(TIME_BUDGET_PARAM)
-        try:
-            if value and float(value) > 0:
-                return float(value)
-        except ValueError:
-            _logger.warning("Ignoring %s=%r: not a number of seconds.", TIME_BUDGET_PARAM, value)
-        limit = config["limit_time_real"]
-        if trigger == "cron" and config["limit_time_real_cron"] != -1:
-            limit = config["limit_time_real_cron"]
-        if not limit or limit <= 0:
-            return DEFAULT_TIME_BUDGET
-        return max(limit - TIME_LIMIT_MARGIN, MIN_TIME_BUDGET)
-
-    def _sync_out_of_time(self, started, longest, budget):
-        """Would one more batch, as long as the longest so far, overrun the budget?"""
-        return self._sync_clock() - started + longest > budget
-
-    def _sync_can_commit(self):
-        # Tests run in one transaction that must not be committed.
-        return not (getattr(threading.current_thread(), "testing", False)
-                    or self.env.registry.in_test_mode())
-
-    def _sync_commit(self):
-        if self._sync_can_commit():
-            # A pass commits each batch by design (module doc): resumable, never redone.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    def _sync_rollback(self):
-        if self._sync_can_commit():
-            self.env.cr.rollback()
-
-    def _sync_commit_batch(self):
-        """Make a batch durable: a pass that dies later resumes after it."""
-        if self._sync_can_commit():
-            # A pass commits each batch by design (module doc): resumable, never redone.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            # Committed records need not stay in memory: a pass over a large
-            # backlog then holds about one page of orders at a time.
-            self.env.invalidate_all()
 
     # ------------------------------------------------------------------
     # One client for the whole pass
