@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lint the code as CI does (scripts/test.sh runs this before the whole suite):
 #   ruff         every Python file (.ruff.toml: pycodestyle, pyflakes, isort, bugbear,
-#                pyupgrade, complexity; lines of 110)
+#                pyupgrade, complexity; lines of 120)
 #   pylint-odoo  OCA's mandatory checks for Odoo 18.0 addons (.pylintrc) on the addon and
 #                its queue_job bridge, the tests, the scripts and the benchmark
 # Usage:

@@ -82,6 +82,6 @@ if [ -z "$SANDBOX_CART_URL" ]; then
 fi
 
 echo "[run] Odoo on http://localhost:$PORT (database $DB, login admin / admin)"
-echo "[run] Sales › Configuration › Shopping Carts › Sandbox Store; new test order: scripts/sandbox_order.py"
+echo "[run] Sales › Configuration › BigCommerce › Shopping Carts › Sandbox Store; new test order: scripts/sandbox_order.py"
 trap - EXIT
 exec "${ODOO_CMD[@]}"

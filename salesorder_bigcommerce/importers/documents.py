@@ -73,8 +73,10 @@ class DocumentValues:
         }
 
     def _sale_order_values(self, order, partner, shipping_partner, currency, lines):
+        warehouse = {"warehouse_id": self.cart.warehouse_id.id} if self.cart.warehouse_id else {}
         return dict(
             self._common_values(order),
+            **warehouse,   # the cart's warehouse ships it (and is what its stock export counts)
             partner_id=partner.id,
             partner_invoice_id=partner.id,
             partner_shipping_id=shipping_partner.id,

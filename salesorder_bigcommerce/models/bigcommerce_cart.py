@@ -214,6 +214,7 @@ class BigCommerceCart(models.Model):
         A quick client: the user waits, so one attempt with a short timeout (a
         refused connection or an unknown host fails at once), no retries."""
         self.ensure_one()
+        self.check_access("write")   # BigCommerce managers only, also over RPC: it uses the API Key
         try:
             client = self._get_client(quick=True)
             store = client.get_store()

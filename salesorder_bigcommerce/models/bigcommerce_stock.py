@@ -325,7 +325,8 @@ class BigCommerceCart(models.Model):
         Binding = self.env["bigcommerce.product.binding"].sudo()
         for refusal in refusals:
             item, key = refusal.item, refusal.item.key
-            message = refusal.message
+            # The store's own words; else our (translated) reading of its answer.
+            message = error_message(self.env, refusal.error) if refusal.error else refusal.message
             if refusal.tracked_by:
                 # "... is tracked by product, please update stock by product id": the next
                 # push sends the item as the store tracks it.

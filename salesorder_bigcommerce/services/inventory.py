@@ -71,6 +71,7 @@ class Refusal:
     item: StockItem
     message: str
     tracked_by: str = ''    # 'product' / 'variant' from "... is tracked by product ..."
+    error: object = None    # the BigCommerceError, when the store said nothing of its own
 
 
 @dataclass
@@ -138,7 +139,7 @@ def push_absolute(client, items, *, reason, batch_size=MAX_ITEMS_PER_REQUEST, on
                     blind_splits -= 1
                     queue.extendleft(reversed(_halves(batch)))
                     continue
-                refused = [Refusal(item, said or str(error)) for item in batch]
+                refused = [Refusal(item, said or str(error), error=None if said else error) for item in batch]
             result.refused += refused
             if on_refused:
                 on_refused(refused)
