@@ -69,7 +69,9 @@ class ItemImporter:
             try:
                 with self.env.cr.savepoint():
                     records, created = self._import_product(product)
-            except (UserError, ValidationError, psycopg2.IntegrityError) as error:
+            except (UserError, ValidationError, psycopg2.Error) as error:
+                # Any database error (a row made meanwhile by a concurrent run, a deadlock)
+                # skips this item only: the savepoint undid it, the page goes on.
                 message = getattr(error, "args", [str(error)])[0] or str(error)
                 _logger.info("BigCommerce product %s skipped: %s", product.id, message)
                 report.add(Outcome(product.id, label, SKIPPED, str(message)))
