@@ -5,6 +5,9 @@ Webhooks makes the store's hooks once and revives deactivated ones.
 Callbacks are signed here by hand from the Standard Webhooks spec
 (fake_bigcommerce/hooks.py), not with the library Odoo verifies with. The
 requests go through Odoo's real HTTP server (HttpCase, pytest --odoo-http)."""
+import json
+import re
+import threading
 import time
 import unittest
 from decimal import Decimal
@@ -14,13 +17,21 @@ from fake_bigcommerce import FakeBigCommerce
 from fake_bigcommerce.hooks import callback_payload, signed_callback
 from fake_bigcommerce.server import ALL_SCOPES
 from fake_bigcommerce.store import FakeStore
+from shared_examples import shared_dir
 
 import odoo
 from odoo.exceptions import UserError
-from odoo.tests.common import HttpCase
+from odoo.tests.common import HttpCase, new_test_user
 
 SECRET = "client-secret-of-the-api-account"
 D = Decimal
+
+
+def sample_callback(name, resource_id):
+    """An official sample payload (webhook_callbacks/data), about our order: its hash as is."""
+    payload = json.loads((shared_dir() / "webhook_callbacks" / "data" / name).read_text())
+    payload["data"]["id"] = resource_id
+    return payload
 
 
 class WebhookCase(AddonTestTags, HttpCase):
@@ -35,10 +46,12 @@ class WebhookCase(AddonTestTags, HttpCase):
         cls.server = FakeBigCommerce(store_hash=STORE_HASH, access_token=ACCESS_TOKEN, client_id=CLIENT_ID).start()
         cls.addClassCleanup(cls.server.stop)
         awaiting = cls.env["bigcommerce.order.status"].search([("bigcommerce_id", "=", 11)])
+        cls.responsible = new_test_user(cls.env, login="webhook-responsible",
+                                        groups="salesorder_bigcommerce.group_bigcommerce_manager")
         cls.cart = cls.env["bigcommerce.cart"].create({
             "name": "Webhook Store", "api_path": cls.server.api_path, "api_key": cls.server.api_key,
             "webhook_secret": SECRET, "auto_sync": "running", "import_orders_as": "sale_order",
-            "import_status_ids": [(6, 0, awaiting.ids)]})
+            "import_status_ids": [(6, 0, awaiting.ids)], "user_id": cls.responsible.id})
         cls.Pending = cls.env["bigcommerce.pending.order"]
 
     def setUp(self):
@@ -51,9 +64,10 @@ class WebhookCase(AddonTestTags, HttpCase):
         kwargs.setdefault("lines", [factory.line(self.mug, 1)])
         return self.server.store.add_order(factory.order(**kwargs))
 
-    def callback(self, scope, resource_id, secret=SECRET, cart=None, timestamp=None, payload=None, headers=None):
+    def callback(self, scope, resource_id, secret=SECRET, cart=None, timestamp=None, payload=None, headers=None,
+                 msg_id=None):
         payload = payload or callback_payload(STORE_HASH, scope, resource_id)
-        body, signed = signed_callback(secret, payload, timestamp=timestamp)
+        body, signed = signed_callback(secret, payload, msg_id=msg_id, timestamp=timestamp)
         signed.update(headers or {})
         response = self.url_open(f"/bigcommerce/webhook/{(cart or self.cart).id}", data=body, headers=signed)
         return response, payload
@@ -74,6 +88,9 @@ class TestCallbacks(WebhookCase):
         event = self.env["bigcommerce.webhook.event"].search([("cart_id", "=", self.cart.id)])
         self.assertEqual((event.event_hash, event.scope, event.resource_id),
                          (payload["hash"], "store/order/created", order["id"]))
+        self.assertTrue(event.event_key.startswith("msg_"), "keyed on the message's webhook-id")
+        # Past the signature, the route works as the cart's Responsible, not the public user.
+        self.assertEqual(event.create_uid, self.responsible)
         # The woken import (the cron path, without queue_job) imports it.
         self.cart._process_pending_orders()
         self.assertEqual(self.pending(), [])
@@ -95,9 +112,11 @@ class TestCallbacks(WebhookCase):
 
     def test_replayed_event_is_acknowledged_and_ignored(self):
         order = self.add_order()
-        _response, payload = self.callback("store/order/updated", order["id"])
+        _response, payload = self.callback("store/order/updated", order["id"], msg_id="msg_replayed")
         self.cart._process_pending_orders()
-        response, _payload = self.callback("store/order/updated", order["id"], payload=payload)
+        # BigCommerce retries a message with its webhook-id (and a new timestamp, signed again).
+        response, _payload = self.callback("store/order/updated", order["id"], payload=payload,
+                                           msg_id="msg_replayed", timestamp=time.time() + 1)
         self.assertEqual(response.status_code, 200)
         self.assertFalse(self.pending(), "a replay queues nothing")
         self.assertEqual(self.env["bigcommerce.webhook.event"].search_count([("cart_id", "=", self.cart.id)]), 1)
@@ -111,6 +130,83 @@ class TestCallbacks(WebhookCase):
         self.server.reset_requests()
         self.cart._process_pending_orders()
         self.assertEqual(len([r for r in self.server.requests if "/v2/orders" in r.path]), 1)
+
+    def test_official_samples_created_then_updated_twice_make_three_events(self):
+        # The samples carry one hash (the SHA-1 of their data) for created and updated alike:
+        # each message is an event all the same, and each makes the imported order pending again.
+        order = self.add_order()
+        created = sample_callback("store_order_created.json", order["id"])
+        updated = sample_callback("store_order_updated.json", order["id"])
+        self.assertEqual(created["hash"], updated["hash"])
+        self.assertEqual(self.callback("store/order/created", 0, payload=created)[0].status_code, 200)
+        self.cart._process_pending_orders()
+        self.assertTrue(self.env["sale.order"].search([("bigcommerce_order_id", "=", order["id"]),
+                                                       ("bigcommerce_cart_id", "=", self.cart.id)]))
+        for message in ("msg_update_1", "msg_update_2"):
+            response, _payload = self.callback("store/order/updated", 0, payload=updated, msg_id=message)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(self.pending(), [order["id"]], "an update of an imported order is followed")
+            self.cart._process_pending_orders()
+            self.assertFalse(self.pending())
+        events = self.env["bigcommerce.webhook.event"].search([("cart_id", "=", self.cart.id)])
+        self.assertEqual(sorted(events.mapped("scope")),
+                         ["store/order/created", "store/order/updated", "store/order/updated"])
+        # A true retry of the last message (its webhook-id again) is still ignored.
+        response, _payload = self.callback("store/order/updated", 0, payload=updated, msg_id="msg_update_2",
+                                           timestamp=time.time() + 1)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(self.pending())
+        self.assertEqual(self.env["bigcommerce.webhook.event"].search_count([("cart_id", "=", self.cart.id)]), 3)
+
+    def test_event_key_is_the_message_id_else_scope_time_and_hash(self):
+        from odoo.addons.salesorder_bigcommerce.controllers.webhook import event_key  # noqa: PLC0415
+        created = sample_callback("store_order_created.json", 250)
+        updated = sample_callback("store_order_updated.json", 250)
+        self.assertEqual(event_key(updated, {"webhook-id": "msg_1"}), "msg_1")
+        self.assertEqual(event_key(updated, {}), event_key(dict(updated), {}))
+        self.assertNotEqual(event_key(updated, {}), event_key(created, {}), "same hash, other scope")
+        later = dict(updated, created_at=updated["created_at"] + 1)
+        self.assertNotEqual(event_key(updated, {}), event_key(later, {}), "same hash, other time")
+
+    def test_callback_during_the_import_of_its_order_is_not_lost(self):
+        order = self.add_order()
+        self.callback("store/order/created", order["id"])
+        self.server.reset_requests()
+        # The store answers the read slowly; meanwhile BigCommerce calls about the same order.
+        self.server.inject_delay(2.0, path_contains="/v2/orders")
+        answers = []
+
+        def callback_during_the_read():
+            deadline = time.monotonic() + 10
+            while not self.order_reads() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            answers.append(self.callback("store/order/updated", order["id"])[0].status_code)
+
+        thread = threading.Thread(target=callback_during_the_read)
+        thread.start()
+        try:
+            self.cart._process_pending_orders()
+        finally:
+            thread.join(30)
+        self.assertEqual(answers, [200])
+        self.assertEqual(len(self.order_reads()), 2, f"the order is read again for the callback that came "
+                                                     f"while it was read: {self.order_reads()}")
+        self.assertFalse(self.pending())
+
+    def order_reads(self):
+        """The requests reading orders (a list or one order), not their lines or refunds."""
+        return [r.target for r in self.server.requests if re.search(r"/v2/orders(/\d+)?$", r.path)]
+
+    def test_client_secret_pasted_with_spaces_or_a_line_break_is_stripped(self):
+        order = self.add_order()
+        self.cart.webhook_secret = f"  {SECRET}\n"
+        self.assertEqual(self.cart.webhook_secret, SECRET)
+        self.assertEqual(self.callback("store/order/created", order["id"])[0].status_code, 200)
+        cart = self.env["bigcommerce.cart"].create({
+            "name": "Pasted secret", "api_path": self.server.api_path, "api_key": self.server.api_key,
+            "webhook_secret": f"{SECRET}\r\n", "auto_sync": "running"})
+        self.assertEqual(cart.webhook_secret, SECRET)
+        self.assertEqual(self.callback("store/order/updated", order["id"], cart=cart)[0].status_code, 200)
 
     def test_order_in_a_status_not_imported_is_skipped_quietly(self):
         order = self.add_order(status_id=1)      # Pending: not among the cart's statuses
@@ -169,6 +265,17 @@ class TestRegistration(WebhookCase):
         self.assertEqual(len(hooks), count, "idempotent")
         self.assertTrue(hooks[deactivated]["is_active"])
         self.assertIn("re-activated", self.cart.webhook_state)
+
+    def test_register_on_a_stopped_cart_registers_and_says_callbacks_are_refused(self):
+        self.set_base_url("https://odoo.example.com")
+        action = self.cart.action_register_webhooks()
+        self.assertEqual(action["params"]["type"], "success")
+        self.cart.auto_sync = "stopped"
+        self.server.store.hooks.clear()
+        action = self.cart.action_register_webhooks()
+        self.assertTrue(self.server.store.hooks, "registered all the same")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("refuses BigCommerce's callbacks until it runs", action["params"]["message"])
 
     def test_odoo_not_reachable_from_the_internet_says_so(self):
         for url in ("http://localhost:8069", "https://192.168.1.10", "https://odoo.example.com:8443"):

@@ -85,8 +85,16 @@ class BigCommerceCart(models.Model):
             raise BigCommerceUserError.from_error(self.env, error) from None
         self.write({"webhook_state": "\n".join(lines), "webhooks_registered_on": fields.Datetime.now()})
         self.message_post(body=self.env._("Webhooks registered: %s", "; ".join(lines)))
+        message, kind = "\n".join(lines), "success"
+        if self.auto_sync != "running":
+            # The route refuses a stopped cart's callbacks (404): BigCommerce retries them,
+            # then deactivates the hooks. Registered all the same (other code calls this).
+            message, kind = "\n".join([self.env._(
+                "Auto-sync is stopped on this cart: Odoo refuses BigCommerce's callbacks until it runs, "
+                "and BigCommerce deactivates hooks whose calls keep failing for 48 hours. Set Auto-sync "
+                "to Running."), message]), "warning"
         return {
             "type": "ir.actions.client", "tag": "display_notification",
-            "params": {"title": self.env._("Webhooks registered"), "message": "\n".join(lines),
-                       "type": "success", "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+            "params": {"title": self.env._("Webhooks registered"), "message": message,
+                       "type": kind, "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
         }

@@ -30,6 +30,10 @@ class BigCommerceCart(models.Model):
             return super()._webhook_wake()
         for cart in self:
             cart._queue_pending_orders()
+        # Items (when the cart exports stock) are no jobs: the scheduled action imports them.
+        if self.env["bigcommerce.webhook.event"].sudo().search_count(
+                [("cart_id", "in", self.ids), ("item_pending", "=", True)], limit=1):
+            return super()._webhook_wake()
         return None
 
     def _process_pending_orders(self, page_size=None):
@@ -40,12 +44,13 @@ class BigCommerceCart(models.Model):
         return None
 
     def _queue_pending_orders(self):
-        """The orders webhooks announced become jobs; their pending rows go."""
+        """The orders webhooks announced become jobs; their pending rows go, but those a
+        callback counted since they were read (its order waits for the next wake)."""
         self.ensure_one()
-        rows = self.env["bigcommerce.pending.order"].sudo().search([("cart_id", "=", self.id)])
+        rows = self._pending_rows()
         if rows:
-            self._queue_orders(dict.fromkeys(rows.mapped("bigcommerce_order_id")), origin="webhook")
-            rows.unlink()
+            self._queue_orders(dict.fromkeys(order_id for _id, order_id, _count in rows), origin="webhook")
+            self._pending_done(rows)
 
     def _compute_pending_order_count(self):
         super()._compute_pending_order_count()

@@ -14,8 +14,14 @@ the way BigCommerce signs them, for tests of the receiving side.
 Webhooks as BigCommerce's docs verify it: HMAC-SHA256 keyed with the client
 secret's bytes (the sample passes base64 of the secret to the library, which
 decodes it) over ``"{webhook-id}.{webhook-timestamp}.{body}"``, sent as
-``webhook-signature: v1,<base64>``. Written here from the spec, not with the
-library the connector verifies with.
+``webhook-signature: v1,<base64>``. Each message has its own ``webhook-id``;
+a retry of a message is sent again with the same one (pass ``msg_id``).
+Written here from the spec, not with the library the connector verifies with.
+
+``callback_payload``'s ``hash`` is the SHA-1 of the JSON of ``data``, so every
+callback of one order carries the same one, as the official samples
+webhook_callbacks/data/store_order_{created,updated,archived}.json do (the docs
+give no formula; they say a hook firing twice for an event sends one hash).
 """
 import base64
 import hashlib
@@ -128,11 +134,16 @@ def signed_callback(secret, payload, msg_id=None, timestamp=None):
     return body.encode(), headers
 
 
+def data_hash(data):
+    """The payload's ``hash``: the SHA-1 of its JSON-encoded ``data`` (not of the event)."""
+    return hashlib.sha1(json.dumps(data, separators=(',', ':')).encode()).hexdigest()
+
+
 def callback_payload(store_hash, scope, resource_id, created_at=None, **data):
     """A thin callback as BigCommerce sends it (webhook_callbacks/data/*.json); its
-    hash is the SHA-1 of the JSON-encoded data, unique per event."""
+    hash is the SHA-1 of the JSON-encoded data: the same for every event of a resource."""
     created_at = int(time.time()) if created_at is None else int(created_at)
     inner = dict({'type': scope.split('/')[1], 'id': resource_id}, **data)
-    digest = hashlib.sha1(json.dumps([scope, inner, created_at, uuid.uuid4().hex]).encode()).hexdigest()
+    digest = data_hash(inner)
     return {'scope': scope, 'store_id': '1025646', 'data': inner, 'hash': digest,
             'created_at': created_at, 'producer': f'stores/{store_hash}'}

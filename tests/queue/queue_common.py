@@ -82,13 +82,7 @@ class QueueCase(BigCommerceCase):
 
     def callback(self, order_id):
         """What the webhook route does for an order callback (controllers/webhook.py)."""
-        self.env.cr.execute("""
-            INSERT INTO bigcommerce_pending_order (cart_id, bigcommerce_order_id, received_on,
-                                                   create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, now() at time zone 'utc', 1, now() at time zone 'utc', 1, now() at time zone 'utc')
-            ON CONFLICT (cart_id, bigcommerce_order_id) DO UPDATE SET received_on = EXCLUDED.received_on
-        """, [self.cart.id, order_id])
-        self.env["bigcommerce.pending.order"].invalidate_model()
+        self.env["bigcommerce.pending.order"]._touch(self.cart.id, order_id)
         self.cart._webhook_wake()
 
     def jobs(self, state=None):

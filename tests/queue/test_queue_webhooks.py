@@ -13,7 +13,8 @@ from fake_bigcommerce.store import FakeStore
 from queue_common import skip_without_bridge
 
 import odoo
-from odoo.tests.common import HttpCase
+from odoo import SUPERUSER_ID
+from odoo.tests.common import HttpCase, new_test_user
 
 from odoo.addons.salesorder_bigcommerce_queue.models.bigcommerce_cart import USE_JOBS_PARAM
 from odoo.addons.salesorder_bigcommerce_queue.models.bigcommerce_queued_order import identity_key
@@ -35,10 +36,12 @@ class TestWebhookJobs(AddonTestTags, HttpCase):
         cls.server = FakeBigCommerce(store_hash=STORE_HASH, access_token=ACCESS_TOKEN, client_id=CLIENT_ID).start()
         cls.addClassCleanup(cls.server.stop)
         awaiting = cls.env["bigcommerce.order.status"].search([("bigcommerce_id", "=", 11)])
+        cls.responsible = new_test_user(cls.env, login="webhook-job-responsible",
+                                        groups="salesorder_bigcommerce.group_bigcommerce_manager")
         cls.cart = cls.env["bigcommerce.cart"].create({
             "name": "Webhook Job Store", "api_path": cls.server.api_path, "api_key": cls.server.api_key,
             "webhook_secret": SECRET, "auto_sync": "running", "import_orders_as": "sale_order",
-            "import_status_ids": [(6, 0, awaiting.ids)]})
+            "import_status_ids": [(6, 0, awaiting.ids)], "user_id": cls.responsible.id})
         cls.env["ir.config_parameter"].sudo().set_param(USE_JOBS_PARAM, "True")
 
     def setUp(self):
@@ -79,3 +82,32 @@ class TestWebhookJobs(AddonTestTags, HttpCase):
         self.assertEqual(self.jobs(), page)
         self.assertEqual(self.callback("store/order/updated", first["id"] + 100).status_code, 200)
         self.assertEqual(len(self.jobs()), 2, "an order no job holds gets its own")
+
+    def test_a_callbacks_job_is_the_responsibles_not_the_public_users(self):
+        public = self.env.ref("base.public_user")
+        order = self.add_order()
+        self.assertEqual(self.callback("store/order/created", order["id"]).status_code, 200)
+        job = self.jobs()
+        self.assertNotEqual(job.user_id, public)
+        self.assertEqual(job.user_id, self.responsible)
+        # The job runs as its records' user: the documents and chatter are the Responsible's.
+        self.assertEqual(job.records.env.uid, self.responsible.id)
+        # A cart without a Responsible: OdooBot.
+        self.cart.user_id = False
+        other = self.add_order()
+        self.assertEqual(self.callback("store/order/created", other["id"]).status_code, 200)
+        self.assertEqual(self.jobs()[-1].user_id.id, SUPERUSER_ID)
+
+    def test_an_item_callback_wakes_the_scheduled_action_that_imports_items(self):
+        if "export_stock" not in self.cart._fields:
+            self.skipTest("the connector has no stock export")
+        cron = self.env.ref("salesorder_bigcommerce.ir_cron_bigcommerce_pending")
+        Triggers = self.env["ir.cron.trigger"].sudo()
+        triggers = Triggers.search_count([("cron_id", "=", cron.id)])
+        self.assertEqual(self.callback("store/order/created", self.add_order()["id"]).status_code, 200)
+        self.assertEqual(Triggers.search_count([("cron_id", "=", cron.id)]), triggers, "an order is a job")
+        self.cart.export_stock = True
+        self.assertEqual(self.callback("store/product/updated", self.mug["id"]).status_code, 200)
+        self.assertEqual(Triggers.search_count([("cron_id", "=", cron.id)]), triggers + 1,
+                         "items are imported by the scheduled action, woken at once")
+        self.assertEqual(len(self.jobs()), 1, "an item makes no import job")
