@@ -20,4 +20,5 @@ from . import bigcommerce_document_line
 from . import bigcommerce_cart_delivery
 from . import stock_move
 from . import stock_picking
+from . import stock_picking_shipment
 from . import account_move_delivery

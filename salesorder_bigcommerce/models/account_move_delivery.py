@@ -8,10 +8,13 @@ or three steps), one delivery per BigCommerce shipping address, to that
 address. Services, digital items, charges, discounts and the Custom Item
 create no moves.
 
-Posting again (after a reset to draft) makes no second delivery: only what
-is neither delivered nor on its way is procured, and only when the invoice's
-deliveries are all done or cancelled. Cancelling the invoice cancels what is
-not delivered yet.
+Posting again (after a reset to draft) makes no second delivery: per order
+line, only what is neither delivered nor on its way is procured (BigCommerce
+order lines of one product stay apart: stock_move.py keeps their moves from
+merging), and an open delivery holding more than the invoice's lines now do
+is reduced to them (a line lowered or removed while in draft). Cancelling the
+invoice, or fully reversing it with credit notes, cancels what is not
+delivered yet.
 """
 from collections import defaultdict
 
@@ -40,6 +43,11 @@ class AccountMove(models.Model):
         posted = super()._post(soft=soft)
         posted.filtered(lambda m: m.move_type == "out_invoice" and m.bigcommerce_cart_id
                         and m.bigcommerce_order_id)._bigcommerce_deliver()
+        # A credit note that reverses the whole invoice (Reverse, or Reverse and Create Invoice):
+        # what the invoice's delivery has not sent yet is not to be sent.
+        reversed_invoices = posted.filtered(lambda m: m.move_type == "out_refund").reversed_entry_id
+        reversed_invoices.filtered(lambda m: m.move_type == "out_invoice" and m.bigcommerce_order_id
+                                   and m.payment_state == "reversed")._bigcommerce_cancel_deliveries()
         return posted
 
     def button_cancel(self):
@@ -59,44 +67,101 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
 
     def _bigcommerce_deliver(self):
+        """Make the invoice's deliveries match its lines: procure what is neither delivered
+        nor on its way, take off the open deliveries what the lines no longer hold."""
         # sudo: whoever may post an invoice ships it; the stock rights are not theirs to have.
         for move in self.sudo():
             move = move.with_company(move.company_id)
-            pickings = move.bigcommerce_picking_ids
-            if pickings.filtered(lambda p: p.state in OPEN_PICKING_STATES):
-                continue     # posted again: its delivery is on its way
-            wanted = move._bigcommerce_quantities_to_deliver()
-            if wanted:
-                move._bigcommerce_procure(wanted)
+            wanted = move._bigcommerce_wanted_quantities()
+            done, open_moves = move._bigcommerce_delivery_moves()
+            to_procure, reduced = {}, self.env["stock.move"]
+            for key in list(wanted) + [k for k in open_moves if k not in wanted]:
+                product = key[0]
+                rounding = product.uom_id.rounding
+                quantity, uom, line_quantity, partner = wanted.get(key, (0.0, product.uom_id, 0.0, None))
+                moves = open_moves.get(key, self.env["stock.move"])
+                on_its_way = sum(moves.mapped("product_qty"))
+                missing = float_round(max(quantity - done.get(key, 0.0), 0.0) - on_its_way,
+                                      precision_rounding=rounding)
+                if float_compare(missing, 0, precision_rounding=rounding) > 0:
+                    if not on_its_way and not done.get(key) and line_quantity:
+                        to_procure[key + (partner,)] = (line_quantity, uom)     # in the line's unit
+                    else:
+                        to_procure[key + (partner,)] = (missing, product.uom_id)
+                elif float_compare(missing, 0, precision_rounding=rounding) < 0:
+                    reduced |= move._bigcommerce_reduce(moves, -missing)
+            if reduced:
+                move.message_post(body=self.env._(
+                    "Delivery %s updated to the invoice's lines.", ", ".join(reduced.picking_id.mapped("name"))))
+            if to_procure:
+                move._bigcommerce_procure(to_procure)
 
-    def _bigcommerce_quantities_to_deliver(self):
-        """{(product, uom, order line id, address id, ship-to partner): quantity} of the
-        invoice's storable item lines, less what was delivered already."""
+    def _bigcommerce_wanted_quantities(self):
+        """{(product, order line id, address id): (quantity in the product's unit, line unit,
+        quantity in the line unit or 0 when mixed, ship-to partner)} of the invoice's
+        storable item lines."""
         self.ensure_one()
         cart = self.bigcommerce_cart_id
         default_partner = self.partner_shipping_id or self.partner_id
-        wanted = defaultdict(float)
+        wanted = {}
         for line in self.invoice_line_ids:
             if (line.display_type != "product" or not line.product_id.is_storable or line.sale_line_ids
                     or not line._bigcommerce_ships(cart)):
                 continue
+            product = line.product_id
+            uom = line.product_uom_id or product.uom_id
+            key = (product, line.bigcommerce_line_id, line.bigcommerce_address_id)
+            quantity = uom._compute_quantity(line.quantity, product.uom_id)
             partner = line.bigcommerce_partner_shipping_id or default_partner
-            key = (line.product_id, line.product_uom_id or line.product_id.uom_id, line.bigcommerce_line_id,
-                   line.bigcommerce_address_id, partner)
-            wanted[key] += line.quantity
-        delivered = defaultdict(float)
+            if key in wanted:
+                total, first_uom, line_quantity, partner = wanted[key]
+                line_quantity = line_quantity + line.quantity if first_uom == uom else 0.0
+                wanted[key] = (total + quantity, first_uom, line_quantity, partner)
+            else:
+                wanted[key] = (quantity, uom, line.quantity, partner)
+        return wanted
+
+    def _bigcommerce_delivery_moves(self):
+        """({key: quantity delivered}, {key: open moves on their way to the customer, the
+        furthest step of each chain}) of the invoice's deliveries, keys as in
+        _bigcommerce_wanted_quantities, quantities in the product's unit."""
+        self.ensure_one()
+        done, open_moves = defaultdict(float), defaultdict(lambda: self.env["stock.move"])
         for stock_move in self.bigcommerce_picking_ids.move_ids:
-            if stock_move.state == "done" and stock_move.location_dest_id.usage == "customer":
-                delivered[(stock_move.product_id, stock_move.bigcommerce_line_id)] += \
-                    stock_move.product_qty
-        result = {}
-        for key, quantity in wanted.items():
-            product, uom = key[0], key[1]
-            done = product.uom_id._compute_quantity(delivered.pop((product, key[2]), 0.0), uom)
-            left = float_round(quantity - done, precision_rounding=uom.rounding)
-            if float_compare(left, 0, precision_rounding=uom.rounding) > 0:
-                result[key] = left
-        return result
+            key = (stock_move.product_id, stock_move.bigcommerce_line_id, stock_move.bigcommerce_address_id)
+            last_step = stock_move.location_dest_id.usage == "customer"
+            if stock_move.state == "done":
+                if last_step:
+                    done[key] += stock_move.product_qty
+            elif stock_move.state != "cancel" and (last_step or (
+                    stock_move.location_final_id.usage == "customer"
+                    and not stock_move.move_dest_ids.filtered(lambda m: m.state != "cancel"))):
+                # the last step, or an earlier one (pick, pack) whose next step is not made yet
+                open_moves[key] |= stock_move
+        return done, open_moves
+
+    def _bigcommerce_reduce(self, moves, quantity):
+        """Take `quantity` (product unit) off open `moves` and the open steps before them;
+        returns the moves changed or cancelled."""
+        changed = self.env["stock.move"]
+        for stock_move in moves.sorted("id", reverse=True):
+            rounding = stock_move.product_id.uom_id.rounding
+            if float_compare(quantity, 0, precision_rounding=rounding) <= 0:
+                break
+            take = min(stock_move.product_qty, quantity)
+            before = stock_move.move_orig_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            if float_compare(take, stock_move.product_qty, precision_rounding=rounding) >= 0:
+                stock_move._action_cancel()
+            else:
+                left = stock_move.product_id.uom_id._compute_quantity(stock_move.product_qty - take,
+                                                                     stock_move.product_uom)
+                stock_move.product_uom_qty = left
+                stock_move._action_assign()
+            changed |= stock_move
+            if before:
+                changed |= self._bigcommerce_reduce(before, take)
+            quantity -= take
+        return changed
 
     def _bigcommerce_procure(self, wanted):
         self.ensure_one()
@@ -111,7 +176,7 @@ class AccountMove(models.Model):
         Procurement = self.env["procurement.group"].Procurement
         now = fields.Datetime.now()
         procurements = []
-        for (product, uom, line_id, address_id, partner), quantity in wanted.items():
+        for (product, line_id, address_id, partner), (quantity, uom) in wanted.items():
             location = partner.property_stock_customer
             procurements.append(Procurement(
                 product, quantity, uom, location, product.display_name, self.name, self.company_id, {

@@ -6,7 +6,7 @@ The values travel the Odoo way: a procurement's values (sale line, or the
 invoice's delivery) -> the stock rule -> the move; backorders and the next
 steps of a multi-step route copy them with the move.
 """
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ProcurementGroup(models.Model):
@@ -42,6 +42,12 @@ class StockMove(models.Model):
     bigcommerce_address_id = fields.Integer(
         string="BigCommerce Shipping Address", readonly=True,
         help="The BigCommerce shipping address (order_address_id): one delivery per address.")
+
+    @api.model
+    def _prepare_merge_moves_distinct_fields(self):
+        # Two BigCommerce lines of one product (engraving, options, promotions) stay two moves:
+        # each is shipped as its own order line (no sale line keeps an invoice's moves apart).
+        return super()._prepare_merge_moves_distinct_fields() + ["bigcommerce_line_id", "bigcommerce_address_id"]
 
     def _key_assign_picking(self):
         return super()._key_assign_picking() + (self.bigcommerce_address_id,)

@@ -6,7 +6,11 @@ scheduled action, which sends the shipments in its own transaction. A failure
 (refused, rate limited, store error, timeout, no answer) marks the delivery
 *to retry* with the message; the scheduled action retries, and so does the
 delivery's button. services/shipments.py makes sure a retry after a lost
-answer does not ship twice.
+answer does not ship twice. A lasting refusal (400/422, 403, a deleted or a
+cancelled order), or MAX_FAILURES failures in a row, stops the automatic
+retries: the delivery stays *to retry*, on hold, with an activity for the
+cart's Responsible; its button still sends. What each delivery ships is
+planned in stock_picking_shipment.py.
 """
 import logging
 
@@ -30,6 +34,7 @@ CRON_XMLID = "salesorder_bigcommerce.ir_cron_bigcommerce_shipments"
 # blindly (the next send reads the order's shipments first).
 SEND_OPTIONS = {"timeout": 15, "max_retries": 1, "max_rate_limit_wait": 5.0}
 CRON_BATCH = 200
+MAX_FAILURES = 5     # failures in a row before the scheduled action stops retrying
 
 
 class StockPicking(models.Model):
@@ -52,6 +57,15 @@ class StockPicking(models.Model):
         help="To Send: validated, its shipment goes to BigCommerce in a moment. To Retry: BigCommerce "
              "could not be told (see the message); the scheduled action tries again.")
     bigcommerce_shipment_error = fields.Text(string="BigCommerce Shipment Error", readonly=True, copy=False)
+    bigcommerce_shipment_failures = fields.Integer(
+        string="BigCommerce Shipment Failures", readonly=True, copy=False,
+        help="Failed sends of this delivery's shipment in a row.")
+    bigcommerce_shipment_hold = fields.Boolean(
+        string="BigCommerce Shipment On Hold", readonly=True, copy=False,
+        help="BigCommerce refused the shipment (or it failed too often): the scheduled action no longer "
+             "retries it. Correct what the message says, then use Send to BigCommerce.")
+    bigcommerce_shipment_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False,
+                                                       ondelete="set null")
 
     @api.depends("sale_id.bigcommerce_cart_id", "sale_id.bigcommerce_order_id",
                  "bigcommerce_invoice_id.bigcommerce_cart_id", "bigcommerce_invoice_id.bigcommerce_order_id")
@@ -77,14 +91,9 @@ class StockPicking(models.Model):
                     and self.picking_type_code == "outgoing" and self.location_dest_id.usage == "customer")
 
     def _bigcommerce_mark_to_send(self):
+        # (lines without their BigCommerce order line are matched when sent: stock_picking_shipment.py)
         pickings = self.filtered(lambda p: p.state == "done" and p.bigcommerce_shipment_state == "none"
                                  and p._bigcommerce_last_step())
-        unlinked = pickings.filtered(lambda p: not any(m._bigcommerce_line()[0] for m in p.move_ids))
-        for picking in unlinked:
-            picking.message_post(body=self.env._(
-                "Not sent to BigCommerce: its lines do not say which BigCommerce order lines they are "
-                "(order imported before shipments were sent). Mark it shipped in BigCommerce by hand."))
-        pickings -= unlinked
         if pickings:
             pickings.write({"bigcommerce_shipment_state": "to_send", "bigcommerce_shipment_error": False})
             cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
@@ -105,6 +114,8 @@ class StockPicking(models.Model):
             if not picking._bigcommerce_lock():
                 raise UserError(self.env._("The shipment of %s is being sent right now; look again in a "
                                            "moment.", picking.name))
+        # Sent by hand: the scheduled action may retry again should this fail for a while.
+        pickings.write({"bigcommerce_shipment_hold": False, "bigcommerce_shipment_failures": 0})
         pickings._bigcommerce_send_shipments()
         failed = pickings.filtered(lambda p: p.bigcommerce_shipment_state == "error")
         message = "\n".join(f"{p.name}: {p.bigcommerce_shipment_error}" for p in failed) or self.env._(
@@ -117,13 +128,14 @@ class StockPicking(models.Model):
     @api.model
     def _cron_bigcommerce_send_shipments(self, limit=CRON_BATCH):
         """Send the shipments of the deliveries to send or to retry, each in its own transaction."""
-        pickings = self.search([("bigcommerce_shipment_state", "in", SEND_STATES)],
+        pickings = self.search([("bigcommerce_shipment_state", "in", SEND_STATES),
+                                ("bigcommerce_shipment_hold", "=", False)],
                                order="bigcommerce_shipment_state desc, id", limit=limit)
         Cart = self.env["bigcommerce.cart"]
         clients = {}
         for picking in pickings:
-            if not picking._bigcommerce_lock():
-                continue    # being sent by the button or another worker
+            if not picking._bigcommerce_lock(automatic=True):
+                continue    # being sent by the button or another worker, or put on hold meanwhile
             try:
                 with self.env.cr.savepoint():
                     picking._bigcommerce_send_shipments(clients)
@@ -131,17 +143,19 @@ class StockPicking(models.Model):
                 _logger.exception("BigCommerce: sending the shipment of %s failed", picking.name)
             Cart._sync_commit()     # each delivery's outcome is kept, whatever comes next
 
-    def _bigcommerce_lock(self):
+    def _bigcommerce_lock(self, automatic=False):
         """Lock the delivery's row so that two senders never post the same shipment;
-        False when someone else holds it, or when its state moved meanwhile."""
+        False when someone else holds it, or when its state moved meanwhile (or, for
+        the scheduled action, it was put on hold)."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute("SELECT id FROM stock_picking WHERE id = %s FOR UPDATE NOWAIT", [self.id])
         except psycopg2.OperationalError:   # lock not available, or changed since our snapshot
             return False
-        self.invalidate_recordset(["bigcommerce_shipment_state", "bigcommerce_shipment_ids"])
-        return self.bigcommerce_shipment_state in SEND_STATES
+        self.invalidate_recordset(["bigcommerce_shipment_state", "bigcommerce_shipment_ids",
+                                   "bigcommerce_shipment_hold"])
+        return self.bigcommerce_shipment_state in SEND_STATES and not (automatic and self.bigcommerce_shipment_hold)
 
     def _bigcommerce_send_shipments(self, clients=None):
         clients = {} if clients is None else clients
@@ -157,19 +171,31 @@ class StockPicking(models.Model):
 
     def _bigcommerce_send_one(self, client):
         self.ensure_one()
-        planned = self._bigcommerce_planned_shipments()
-        if not planned:
-            self.write({"bigcommerce_shipment_state": "none", "bigcommerce_shipment_error": False})
-            self.message_post(body=self.env._("Nothing of this delivery is a BigCommerce order line: "
-                                              "no shipment sent."))
+        try:
+            order = bc_shipments.read_order(client, self.bigcommerce_order_id)
+            bc_shipments.check_shippable(order)
+        except BigCommerceError as error:
+            self._bigcommerce_sent(bc_shipments.SendResult(error=error))
             return
+        planned, unmatched = self._bigcommerce_planned_shipments(order)
+        if not planned:
+            self.write({"bigcommerce_shipment_state": "none", "bigcommerce_shipment_error": False,
+                        "bigcommerce_shipment_hold": False, "bigcommerce_shipment_failures": 0})
+            self.message_post(body=self.env._(
+                "Not sent to BigCommerce: its lines do not say which BigCommerce order lines they are "
+                "(order imported before shipments were sent), and none matches a line of the order by "
+                "product or SKU. Mark it shipped in BigCommerce by hand.") if unmatched else self.env._(
+                "Nothing of this delivery is a BigCommerce order line: no shipment sent."))
+            return
+        if unmatched and self.bigcommerce_shipment_state == "to_send":    # said once, not at each retry
+            self._bigcommerce_note_unmatched(unmatched)
         others = self.search([("bigcommerce_cart_id", "=", self.bigcommerce_cart_id.id),
                               ("bigcommerce_order_id", "=", self.bigcommerce_order_id),
                               ("id", "!=", self.id), ("bigcommerce_shipment_ids", "!=", False)])
         taken = {i for other in others for i in bc_shipments.parse_ids(other.bigcommerce_shipment_ids)}
         result = bc_shipments.send_shipments(
             client, self.bigcommerce_order_id, planned, self._bigcommerce_ordered_quantities(),
-            own=bc_shipments.parse_ids(self.bigcommerce_shipment_ids), taken=taken)
+            own=bc_shipments.parse_ids(self.bigcommerce_shipment_ids), taken=taken, order=order)
         self._bigcommerce_sent(result)
 
     def _bigcommerce_sent(self, result):
@@ -188,50 +214,27 @@ class StockPicking(models.Model):
         if result.nothing_left:
             notes.append(self.env._("BigCommerce order %(order)s has nothing left to ship for this delivery "
                                     "(shipped already): no shipment sent.", order=self.bigcommerce_order_id))
+        hold = False
         if result.error:
             message = error_message(self.env, result.error)
-            if self.bigcommerce_shipment_state != "error":
+            failures = self.bigcommerce_shipment_failures + 1
+            hold = bc_shipments.is_lasting(result.error) or failures >= MAX_FAILURES
+            if hold:
+                notes.append(self.env._("BigCommerce did not take this shipment and it is no longer retried on "
+                                        "its own: %s Correct it, then use Send to BigCommerce.", message))
+            elif self.bigcommerce_shipment_state != "error":
                 notes.append(self.env._("BigCommerce could not be told of this shipment; it will be tried "
                                         "again: %s", message))
-            values.update(bigcommerce_shipment_state="error", bigcommerce_shipment_error=message)
+            values.update(bigcommerce_shipment_state="error", bigcommerce_shipment_error=message,
+                          bigcommerce_shipment_failures=failures, bigcommerce_shipment_hold=hold)
             _logger.info("BigCommerce shipment of %s not sent: %s", self.name, result.error)
         else:
-            values.update(bigcommerce_shipment_state="sent", bigcommerce_shipment_error=False)
+            values.update(bigcommerce_shipment_state="sent", bigcommerce_shipment_error=False,
+                          bigcommerce_shipment_failures=0, bigcommerce_shipment_hold=False)
         self.write(values)
         if notes:
             self.message_post(body=Markup("<br/>").join(notes))
-
-    def _bigcommerce_planned_shipments(self):
-        """One PlannedShipment per BigCommerce shipping address, with the quantities done."""
-        self.ensure_one()
-        provider, carrier = self.sudo().bigcommerce_cart_id._bigcommerce_carrier_codes(self.carrier_id)
-        by_address = {}
-        for move in self.move_ids.filtered(lambda m: m.state == "done"):
-            line_id, address_id = move._bigcommerce_line()
-            if not line_id or not address_id:
-                continue
-            unit = move.sale_line_id.product_uom or move.product_id.uom_id
-            quantity = move.product_uom._compute_quantity(move.quantity, unit, rounding_method="HALF-UP")
-            items = by_address.setdefault(address_id, {})
-            items[line_id] = items.get(line_id, 0) + quantity
-        planned = []
-        for address_id, items in sorted(by_address.items()):
-            whole = {line_id: int(quantity + 1e-6) for line_id, quantity in items.items() if quantity >= 1 - 1e-6}
-            if whole:
-                planned.append(bc_shipments.PlannedShipment(
-                    address_id, whole, self.carrier_tracking_ref or "", provider, carrier))
-        return planned
-
-    def _bigcommerce_ordered_quantities(self):
-        """{order line id: quantity} of the order's own document."""
-        self.ensure_one()
-        document = self.sudo().sale_id or self.sudo().bigcommerce_invoice_id
-        if document._name == "sale.order":
-            rows = [(line.bigcommerce_line_id, line.product_uom_qty) for line in document.order_line]
-        else:
-            rows = [(line.bigcommerce_line_id, line.quantity) for line in document.invoice_line_ids]
-        ordered = {}
-        for line_id, quantity in rows:
-            if line_id:
-                ordered[line_id] = ordered.get(line_id, 0) + quantity
-        return {line_id: int(quantity + 1e-6) for line_id, quantity in ordered.items() if quantity > 0}
+        if hold:
+            self._bigcommerce_schedule_activity()
+        elif not result.error:
+            self._bigcommerce_close_activity()

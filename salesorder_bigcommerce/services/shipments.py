@@ -9,13 +9,63 @@ the way: before posting, the order's shipments are read, and one made for the
 same delivery (same address, same items and quantities, same tracking number,
 not already kept by another delivery) is taken instead of posting again.
 Quantities are capped at what the order holds less what its shipments
-already shipped.
+already shipped, in Odoo's document and in BigCommerce's own order lines.
+
+Each send reads the order first (one GET, its lines embedded): its status (no
+shipment for a cancelled or declined order), its lines (quantity, quantity
+shipped, shipping address) and, for moves that do not say which order line
+they are (orders imported before shipments were sent), the line they match
+by BigCommerce product / variant id or SKU.
 """
 from dataclasses import dataclass, field
 
 from .errors import BigCommerceError, _lt
 
 MAX_TRACKING_NUMBER = 50     # orderShipment_Post.tracking_number maxLength
+# Order statuses that ship nothing (orders.v2 /order_statuses).
+CANCELLED_STATUSES = (5, 6)     # Cancelled, Declined
+# Refusals that a retry does not change: refused (400/422), gone (404), not allowed (403).
+LASTING_KINDS = frozenset({'bad_request', 'not_found', 'scope'})
+ORDER_PARAMS = {'include': 'consignments.line_items', 'consignment_structure': 'object'}
+
+
+@dataclass
+class OrderLine:
+    """A BigCommerce order line (orderProducts), as far as shipping goes."""
+    id: int
+    address_id: int
+    quantity: int
+    quantity_shipped: int
+    product_id: int = 0
+    variant_id: int = 0
+    sku: str = ''
+
+    @property
+    def left(self):
+        return max(self.quantity - self.quantity_shipped, 0)
+
+
+@dataclass
+class OrderState:
+    """What a send needs of the order: its status, its lines (by id) and shipping addresses."""
+    id: int
+    status_id: int
+    status: str
+    lines: dict
+    address_ids: list
+
+
+@dataclass
+class MoveRow:
+    """What one done move ships: its order line and address when known (else 0), how
+    many (in the order line's unit), and what tells its product in BigCommerce."""
+    line_id: int
+    address_id: int
+    quantity: float
+    product_id: int = 0         # BigCommerce product id of the Odoo product (its link), 0 unknown
+    variant_id: int = 0
+    skus: tuple = ()
+    name: str = ''              # the product, for a note when nothing matches
 
 
 @dataclass
@@ -91,12 +141,23 @@ def find_shipment(planned, shipments, taken, own=(), loose=False):
     return candidates[0] if candidates else None
 
 
-def capped_items(planned, ordered, shipped):
+def left_to_ship(line_id, ordered, shipped, order=None):
+    """What order line `line_id` may still ship: Odoo's ordered quantity less what the
+    order's shipments shipped, and BigCommerce's quantity less quantity_shipped."""
+    caps = []
+    if line_id in ordered:
+        caps.append(ordered[line_id] - shipped.get(line_id, 0))
+    line = order.lines.get(line_id) if order else None
+    if line:
+        caps.append(line.left)
+    return max(min(caps), 0) if caps else 0
+
+
+def capped_items(planned, ordered, shipped, order=None):
     """The planned items less what cannot be shipped any more (ordered less shipped)."""
     items = {}
     for line_id, quantity in planned.items.items():
-        left = max(ordered.get(line_id, 0) - shipped.get(line_id, 0), 0)
-        quantity = min(quantity, left)
+        quantity = min(quantity, left_to_ship(line_id, ordered, shipped, order))
         if quantity > 0:
             items[line_id] = quantity
     return items
@@ -107,11 +168,110 @@ def read_shipments(client, order_id):
     return [row for row in client.iter_v2(f'/orders/{order_id}/shipments') if isinstance(row, dict)]
 
 
-def send_shipments(client, order_id, planned_shipments, ordered, *, own=(), taken=()):
+def read_order(client, order_id):
+    """The order's status, lines and shipping addresses: one GET of the order with its
+    lines embedded (consignments.line_items); its products read only when the store
+    sent none (GET /v2/orders/{id}/products). 404 (a deleted order) raises not_found."""
+    raw = client.get_v2(f'/orders/{order_id}', dict(ORDER_PARAMS))
+    if not isinstance(raw, dict):
+        raise BigCommerceError(_lt("BigCommerce sent no order %(order)s."), kind='not_found',
+                               params={'order': order_id})
+    consignments = raw.get('consignments')
+    if isinstance(consignments, list):      # the legacy array form
+        consignments = consignments[0] if consignments and isinstance(consignments[0], dict) else {}
+    shipping = [c for c in (consignments or {}).get('shipping') or [] if isinstance(c, dict)]
+    rows = [row for c in shipping for row in c.get('line_items') or [] if isinstance(row, dict)]
+    if not rows:
+        rows = [row for row in client.iter_v2(f'/orders/{order_id}/products') if isinstance(row, dict)]
+    lines = {}
+    for row in rows:
+        line = OrderLine(_int(row.get('id')), _int(row.get('order_address_id')), _int(row.get('quantity')),
+                         _int(row.get('quantity_shipped')), _int(row.get('product_id')),
+                         _int(row.get('variant_id')), str(row.get('sku') or '').strip())
+        if line.id:
+            lines[line.id] = line
+    addresses = [_int(c.get('id')) for c in shipping if _int(c.get('id'))]
+    addresses = addresses or sorted({line.address_id for line in lines.values() if line.address_id})
+    return OrderState(_int(raw.get('id')) or order_id, _int(raw.get('status_id')), str(raw.get('status') or ''),
+                      lines, addresses)
+
+
+def check_shippable(order):
+    """Raise (a lasting refusal) when the order is cancelled or declined in BigCommerce."""
+    if order.status_id in CANCELLED_STATUSES:
+        raise BigCommerceError(
+            _lt("BigCommerce order %(order)s is %(status)s there: no shipment is sent for a cancelled or "
+                "declined order. Check the order in BigCommerce; send again once it is to be shipped."),
+            kind='bad_request', params={'order': order.id, 'status': order.status or order.status_id})
+
+
+def is_lasting(error):
+    """Whether a retry would meet the same refusal (400/422, 403, 404, a cancelled order)."""
+    return getattr(error, 'kind', None) in LASTING_KINDS
+
+
+def plan_shipments(rows, order, tracking='', provider='', carrier=''):
+    """PlannedShipments (one per address, whole quantities) of a delivery's MoveRows, and
+    the rows that match no order line. A row without an address takes its line's, or
+    the order's only shipping address; a row without a line takes the order lines of
+    its product (BigCommerce product and variant id, else SKU), filling what each has
+    left to ship first."""
+    lines = order.lines if order else {}
+    single = order.address_ids[0] if order and len(order.address_ids) == 1 else 0
+    left = {line_id: line.left for line_id, line in lines.items()}
+    by_address, unmatched = {}, []
+
+    def add(address_id, line_id, quantity):
+        items = by_address.setdefault(address_id, {})
+        items[line_id] = items.get(line_id, 0) + quantity
+        if line_id in left:
+            left[line_id] -= quantity
+
+    for row in sorted(rows, key=lambda r: not r.line_id):
+        if row.line_id:
+            address_id = row.address_id or (lines[row.line_id].address_id if row.line_id in lines else 0) or single
+            if address_id:
+                add(address_id, row.line_id, row.quantity)
+            else:
+                unmatched.append(row)
+            continue
+        candidates = _candidates(row, lines)
+        if not candidates:
+            unmatched.append(row)
+            continue
+        quantity = row.quantity
+        for line in candidates:
+            take = min(quantity, max(left[line.id], 0))
+            if take > 1e-6:
+                add(line.address_id, line.id, take)
+                quantity -= take
+        if quantity > 1e-6:       # more than the lines have left: the cap decides
+            add(candidates[0].address_id, candidates[0].id, quantity)
+    planned = []
+    for address_id, items in sorted(by_address.items()):
+        whole = {line_id: int(quantity + 1e-6) for line_id, quantity in items.items() if quantity >= 1 - 1e-6}
+        if whole:
+            planned.append(PlannedShipment(address_id, whole, tracking or '', provider, carrier))
+    return planned, unmatched
+
+
+def _candidates(row, lines):
+    shippable = [line for line in sorted(lines.values(), key=lambda line: line.id)
+                 if line.address_id and (not row.address_id or line.address_id == row.address_id)]
+    by_id = [line for line in shippable if row.product_id and line.product_id == row.product_id
+             and (not row.variant_id or not line.variant_id or line.variant_id == row.variant_id)]
+    if by_id:
+        return by_id
+    skus = {sku for sku in row.skus if sku}
+    return [line for line in shippable if line.sku and line.sku in skus]
+
+
+def send_shipments(client, order_id, planned_shipments, ordered, *, own=(), taken=(), order=None):
     """Make sure BigCommerce has one shipment per PlannedShipment; returns a SendResult.
 
     `ordered`: {order line id: quantity ordered}; `own`: shipment ids this delivery
-    already kept; `taken`: ids kept by the order's other deliveries. A failure
+    already kept; `taken`: ids kept by the order's other deliveries; `order`: the
+    OrderState read before (its lines cap the quantities too). A failure
     (BigCommerceError) stops the run and is returned with what was done before it."""
     result = SendResult()
     taken = set(taken)
@@ -120,7 +280,7 @@ def send_shipments(client, order_id, planned_shipments, ordered, *, own=(), take
         shipped = shipped_quantities(shipments)
         for planned in planned_shipments:
             found = find_shipment(planned, shipments, taken, own)
-            items = capped_items(planned, ordered, shipped) if found is None else None
+            items = capped_items(planned, ordered, shipped, order) if found is None else None
             if found is None and items != {k: v for k, v in planned.items.items() if v}:
                 # Less is left than the delivery holds: perhaps it was shipped already,
                 # with another tracking number typed since.
@@ -143,6 +303,8 @@ def send_shipments(client, order_id, planned_shipments, ordered, *, own=(), take
             shipments.append(shipment)
             for line_id, quantity in items.items():
                 shipped[line_id] = shipped.get(line_id, 0) + quantity
+                if order and line_id in order.lines:
+                    order.lines[line_id].quantity_shipped += quantity
             taken.add(shipment_id)
             result.ids.append(shipment_id)
             result.posted.append(shipment_id)
