@@ -10,9 +10,14 @@ delivered), it never changes silently: it gets a visible note
 * A draft document is rebuilt from the order as it stands, less its refunds
   (each taken off once, remembered on the binding): edits and refunds alike.
 * A posted invoice gets one credit note per BigCommerce refund (unique per
-  cart and refund in the database), posted; for a cash sale whose payment was
-  registered, the refund payment is registered and reconciled with it. An edit
-  after posting is flagged with what differs.
+  cart and refund in the database), posted, cancelled order or not; for a cash
+  sale whose payment was registered, what the refund's payments paid back (not
+  declined) is registered and reconciled with it, in a savepoint of its own (a
+  failed payment leaves the credit note, the next pass pays it). A confirmed
+  sale order whose invoice is a draft gets the refund taken off that draft. An
+  edit after posting is flagged with what differs.
+* Refunds that could not be read: the cancellation and edits are followed all
+  the same, the refunds reported failed (tried again).
 
 Running it again changes nothing: every step checks what is already done.
 """
@@ -38,6 +43,11 @@ from .ship_to import assign_shipping_partners
 _logger = logging.getLogger(__name__)
 
 CANCELLED_STATUSES = (5, 6)     # Cancelled, Declined (order_statuses)
+REFUNDED_STATUSES = (4, 14)     # Refunded, Partially Refunded
+LIVE_PAYMENT_STATES = ("draft", "in_process", "paid")   # as models/account_move.py
+# Context key: the sync pass follows the refunds of the orders it imports itself, with the
+# changes of the orders imported before (one read of refunds for both).
+FOLLOW_LATER_KEY = "bigcommerce_follow_refunds_later"
 
 
 class OrderChanges:
@@ -47,13 +57,17 @@ class OrderChanges:
         self.cart = cart
         self.env = cart.env
         self.importer = OrderImporter(cart)     # customers, lines, values, totals, quiet env
+        self.payment_errors = {}                # order id: [why a refund payment failed]
         self.lines = self.importer.line_builder
 
-    def apply(self, orders, refunds_by_order, report=None):
+    def apply(self, orders, refunds_by_order, report=None, unreadable=None):
         """Follow `orders` (payloads.Order, already imported) and their refunds
         ({order id: [Refund]}); one Outcome each: UPDATED with what was done,
-        ALREADY when nothing changed, FAILED (in its own savepoint) with the reason."""
+        ALREADY when nothing changed, FAILED (in its own savepoint) with the reason.
+        `unreadable` ({order id: why}): orders whose refunds could not be read; their
+        cancellation and edits are followed, then they are reported FAILED for the refunds."""
         report = report or ImportReport()
+        unreadable = unreadable or {}
         bindings = {b.bigcommerce_order_id: b for b in self.env["bigcommerce.order.binding"].search([
             ("cart_id", "=", self.cart.id), ("bigcommerce_order_id", "in", [o.id for o in orders])])}
         self.lines.prepare_page([o for o in orders if o.id in bindings])
@@ -65,25 +79,44 @@ class OrderChanges:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    notes = self._apply_one(order, binding, document, refunds_by_order.get(order.id, []))
+                    refunds = None if order.id in unreadable else refunds_by_order.get(order.id, [])
+                    notes = self._apply_one(order, binding, document, refunds)
             except (UserError, ValidationError, BigCommerceError, psycopg2.Error) as error:
                 self.importer._forget_created_records()
+                self.payment_errors.pop(order.id, None)
                 message = error_message(self.env, error)
                 _logger.info("BigCommerce order %s not updated: %s", order.id, message)
                 report.add(Outcome(order.id, label, FAILED, str(message), records=document))
+                continue
+            problems = self.payment_errors.pop(order.id, [])
+            if order.id in unreadable:
+                problems.insert(0, self.env._("Its refunds could not be read: %s", unreadable[order.id]))
+            if problems:
+                report.add(Outcome(order.id, label, FAILED, "\n".join(problems + notes), records=document))
                 continue
             report.add(Outcome(order.id, label, UPDATED if notes else ALREADY,
                                "\n".join(notes) or self.env._("Unchanged in BigCommerce."), records=document))
         return report
 
     def _apply_one(self, order, binding, document, refunds):
+        """`refunds` None: they could not be read; all else is followed."""
         if order.status_id in CANCELLED_STATUSES:
-            return self._cancel(order, document)
+            notes = self._cancel(order, document)
+            # What was posted (or confirmed) stays: the money given back is still credited.
+            if document.state != "cancel" and not self._is_draft(document) and refunds is not None:
+                notes += self._credit_refunds(order, binding, document, refunds)
+            return notes
         if document.state == "cancel":
             return []    # cancelled in Odoo: the merchant's call
         if self._is_draft(document):
+            if refunds is None:
+                # A draft is rebuilt less its refunds: without them, only when it has none.
+                if binding.applied_refund_ids or shows_refund(order):
+                    return []
+                refunds = []
             return self._follow_draft(order, binding, document, refunds)
-        return self._credit_refunds(order, binding, document, refunds) + self._flag_edit(order, binding, document)
+        credited = self._credit_refunds(order, binding, document, refunds) if refunds is not None else []
+        return credited + self._flag_edit(order, binding, document)
 
     @staticmethod
     def _is_draft(document):
@@ -205,8 +238,16 @@ class OrderChanges:
                 continue    # taken off the document while it was a draft
             credit = Move.search([("bigcommerce_cart_id", "=", self.cart.id),
                                   ("bigcommerce_refund_id", "=", refund.id)], limit=1)
-            invoice = document if document._name == "account.move" else document.invoice_ids.filtered(
-                lambda m: m.move_type == "out_invoice" and m.state == "posted")[:1]
+            invoices = document if document._name == "account.move" else document.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice")
+            invoice = invoices.filtered(lambda m: m.state == "posted")[:1]
+            draft = invoices.filtered(lambda m: m.state == "draft")[:1]
+            if not credit and not invoice and draft and document._name == "sale.order":
+                # The sale order's invoice is still a draft: it is corrected instead.
+                notes += self._take_off_draft_invoice(order, document, draft, refund)
+                applied.add(refund.id)
+                binding.applied_refund_ids = ",".join(str(i) for i in sorted(applied))
+                continue
             if not credit:
                 if not invoice:
                     notes += self._flag(document, f"refund:{refund.id}", self.env._(
@@ -217,8 +258,36 @@ class OrderChanges:
                 credit = self._credit_note(order, invoice, refund)
                 notes.append(self.env._("Credit note %(move)s for BigCommerce refund %(id)s.",
                                         move=credit.name, id=refund.id))
-            notes += self._settle_credit(invoice or credit.reversed_entry_id, credit)
+            try:
+                # Apart: the credit note stands (the refund was made) even if paying it back
+                # fails; the order is reported failed and the next pass pays it.
+                with self.env.cr.savepoint():
+                    notes += self._settle_credit(invoice or credit.reversed_entry_id, credit, refund)
+            except (UserError, ValidationError, psycopg2.Error) as error:
+                self.payment_errors.setdefault(order.id, []).append(self.env._(
+                    "Credit note %(move)s: its refund payment failed: %(error)s",
+                    move=credit.name, error=error_message(self.env, error)))
         return notes
+
+    def _take_off_draft_invoice(self, order, sale_order, invoice, refund):
+        """Add the refund's lines, negative, to the sale order's draft invoice (its own
+        lines keep their link to the order's lines)."""
+        currency = invoice.currency_id
+        plan, _lines, _notes = self.lines.planned_lines(order, currency)
+        values = self.importer.document_values
+        start = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
+        commands = []
+        for seq, line in enumerate(self.lines.refund_lines(order, plan, refund, currency), start + 1):
+            line.name = self.env._("Refund %(id)s: %(name)s", id=refund.id, name=line.name)
+            line.quantity = -line.quantity
+            commands.append(Command.create(values.invoice_line_values(line, seq)))
+        invoice.write({"invoice_line_ids": commands})
+        note = self.env._("BigCommerce refund %(id)s (%(amount)s) taken off draft invoice %(move)s.",
+                          id=refund.id, amount=currency.format(float(refund.total_amount)),
+                          move=invoice.name or invoice.display_name)
+        invoice.message_post(body=note)
+        sale_order.message_post(body=note)
+        return [note]
 
     def _credit_note(self, order, invoice, refund):
         currency = invoice.currency_id
@@ -254,13 +323,23 @@ class OrderChanges:
         credit.action_post()
         return credit
 
-    def _settle_credit(self, invoice, credit):
+    def _settle_credit(self, invoice, credit, refund):
         """Pay the refund back (a cash sale whose payment was registered) or set the credit
-        note against what is open on the invoice. Done once, whatever the number of passes."""
+        note against what is open on the invoice. Done once, whatever the number of passes.
+
+        Paid back: what the refund's payments gave back (not declined ones), never more
+        than the credit note; nothing when they were all declined."""
         if credit.state != "posted" or credit.payment_state in ("paid", "in_payment", "reversed"):
             return []
         if invoice.bigcommerce_cash_sale and invoice.bigcommerce_payment_id:
-            payment = credit._bigcommerce_refund_payment()
+            had = credit.bigcommerce_payment_id.state in LIVE_PAYMENT_STATES
+            paid_back = min(refund.paid_back, Decimal(str(credit.amount_residual)))
+            if had:
+                credit._bigcommerce_refund_payment()     # reconciled again, never doubled
+                return []
+            if paid_back <= 0:
+                return []
+            payment = credit._bigcommerce_refund_payment(float(paid_back))
             return [self.env._("Refund payment %(payment)s registered.", payment=payment.display_name)]
         open_lines = (invoice + credit).line_ids.filtered(
             lambda line: line.display_type == "payment_term" and not line.reconciled)
@@ -294,6 +373,12 @@ class OrderChanges:
             user_id=(self.cart.user_id or self.env.user).id)
         document.message_post(body=text)
         return [text]
+
+
+def shows_refund(order):
+    """Whether an order read from BigCommerce says some of it was refunded."""
+    return (order.refunded_amount > 0 or order.status_id in REFUNDED_STATUSES
+            or "refund" in (order.payment_status or "").lower())
 
 
 def _ids(text):

@@ -23,6 +23,9 @@ class FeedItem:
     date_modified: datetime | None
     order: object = None
     error: object = ""
+    # An order read without a readable date: the date of the order read just before it
+    # (or the date the page was read from), which its own date cannot be before.
+    floor: datetime | None = None
 
     @property
     def key(self):
@@ -65,7 +68,8 @@ class StatusFeed:
         orders = self.client.iter_orders(
             status_id=self.status_id, min_date_modified=self.since, sort="date_modified:asc",
             with_lines=True, page_size=self.page_size,
-            on_payload_error=lambda error, raw: errors.append((error, raw)))
+            on_payload_error=lambda error, raw: errors.append(
+                (error, raw, items[-1].date_modified if items else self.since)))
         items, fresh, boundary = [], 0, self.page_size
         try:
             for order in orders:
@@ -80,7 +84,7 @@ class StatusFeed:
                 self.exhausted = True
         finally:
             orders.close()
-        items += [self._unparsed(error, raw) for error, raw in errors]
+        items += [self._unparsed(error, raw, floor) for error, raw, floor in errors]
         items.sort(key=lambda item: item.key)
         dates = [item.date_modified for item in items if item.date_modified]
         if dates:
@@ -88,7 +92,7 @@ class StatusFeed:
         self.buffer.extend(items)
 
     @staticmethod
-    def _unparsed(error, raw):
+    def _unparsed(error, raw, floor=None):
         raw = raw if isinstance(raw, dict) else {}
         try:
             order_id = int(raw.get("id") or 0)
@@ -98,7 +102,7 @@ class StatusFeed:
             date_modified = parse_datetime(raw.get("date_modified"))
         except BigCommerceError:
             date_modified = None
-        return FeedItem(order_id, date_modified, error=error)
+        return FeedItem(order_id, date_modified, error=error, floor=floor)
 
 
 def next_batch(feeds, done, size):

@@ -7,10 +7,12 @@ uses the products and taxes of what it gives back:
   at its rate; a discount taxed apart (a store taxing before discounts) is
   given back in the same share;
 * SHIPPING, HANDLING, GIFT_WRAPPING, FEE: the amount asked for, else the whole
-  charge, at the charge's rate. The amount is read in the pricing basis (the
+  charge, at the charge's rate (a FEE read back names the order, not the fee: see
+  _fee_charges). The amount is read in the pricing basis (the
   refunds guide's example: shipping 10 + a 10.00 item taxed 0.83 -> 20.83);
   a store reading it otherwise only changes the adjustment below;
-* ORDER: an order-level amount, untaxed ("does not affect tax liability").
+* ORDER: an order-level amount, untaxed ("does not affect tax liability");
+* any other type (the spec's AmountBoundItem lists TAX too): its amount, as ORDER.
 
 Then the lines are made to give exactly the refund's ``total_amount`` and
 ``total_tax``: a tax difference becomes a pair of *Tax rounding* lines at the
@@ -39,8 +41,11 @@ def plan_refund(refund, order, plan, price_step=m.CENT, step=m.CENT):
         elif item.item_type == bc.ORDER:
             if item.requested_amount:
                 lines.append(m.PlannedLine(m.ORDER_DISCOUNT, Decimal(1), item.requested_amount, None))
-        else:
+        elif item.item_type in _CHARGE_KINDS:
             lines += _charge_lines(item, plan, inclusive, step)
+        elif item.requested_amount:
+            # A type this module does not know (e.g. TAX): its amount, settled below like ORDER.
+            lines.append(m.PlannedLine(REFUND_ADJUSTMENT, Decimal(1), item.requested_amount, None))
     _settle(lines, refund, inclusive, plan.rates, step)
     return lines
 
@@ -72,7 +77,7 @@ def _charge_lines(item, plan, inclusive, step):
     kind = _CHARGE_KINDS[item.item_type]
     charges = [line for line in plan.lines if line.kind == kind]
     if kind == m.FEE:
-        charges = [line for line in charges if getattr(line.source, "id", None) == item.item_id] or charges[:1]
+        charges = _fee_charges(item, charges)
     if not charges:
         if item.requested_amount:   # nothing to follow: an untaxed amount
             return [m.PlannedLine(REFUND_ADJUSTMENT, Decimal(1), item.requested_amount, None)]
@@ -80,6 +85,18 @@ def _charge_lines(item, plan, inclusive, step):
     charge = charges[0]
     amount = charge.amount if item.requested_amount is None else item.requested_amount
     return [m.PlannedLine(kind, Decimal(1), amount, charge.rate, charge.source)] if amount else []
+
+
+def _fee_charges(item, fees):
+    """The fee a FEE item gives back. Its item_id is the fee's id in a refund request,
+    the order's id in a refund read back (RefundID_Get): then the fee is told by its rate
+    when all fees share one, else by its amount; none found: [] (an untaxed amount)."""
+    own = [fee for fee in fees if getattr(fee.source, "id", None) == item.item_id]
+    if own:
+        return own
+    if len({fee.rate for fee in fees}) == 1:
+        return fees[:1]
+    return [fee for fee in fees if item.requested_amount is not None and fee.amount == item.requested_amount][:1]
 
 
 def totals(lines, inclusive, step=m.CENT):

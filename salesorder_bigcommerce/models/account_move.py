@@ -186,9 +186,10 @@ class AccountMove(models.Model):
             self.message_post(body=Markup("<br/>").join(
                 [_("Cash sale posted.")] + [line for text in lines for line in text.split("\n")]))
 
-    def _bigcommerce_refund_payment(self):
+    def _bigcommerce_refund_payment(self, amount=None):
         """Pay back this credit note of a cash sale on the cart's Payment Journal and
-        reconcile it; a payment kept from before is reconciled again, never doubled."""
+        reconcile it; a payment kept from before is reconciled again, never doubled.
+        `amount`: what BigCommerce actually paid back (default: what is open)."""
         self.ensure_one()
         payment = self.bigcommerce_payment_id
         if payment and payment.state in LIVE_PAYMENT_STATES:
@@ -207,7 +208,7 @@ class AccountMove(models.Model):
             "partner_id": self.commercial_partner_id.id,
             "company_id": self.company_id.id,
             "journal_id": journal.id,
-            "amount": self.amount_residual,
+            "amount": self.amount_residual if amount is None else amount,
             "currency_id": self.currency_id.id,
             "date": self.invoice_date or fields.Date.context_today(self),
             "memo": self.ref or self.name,

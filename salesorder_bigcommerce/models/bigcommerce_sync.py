@@ -20,6 +20,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..exceptions import error_message
+from ..importers.order_changes import FOLLOW_LATER_KEY
 from ..importers.order_feed import FeedItem, StatusFeed, StopPass, SyncTotals, next_batch
 from ..importers.results import FAILED, ImportReport, Outcome
 from ..services import const
@@ -215,6 +216,8 @@ class BigCommerceCart(models.Model):
                     raise self._sync_stop_for(error, totals)
                 if not batch:
                     break
+            if since and not self._sync_out_of_time(started, longest, budget):
+                cart._sync_follow_refunds(log, client, since, done, totals, batch_size)
             if not self._sync_out_of_time(started, longest, budget):
                 cart._sync_retry_failures(log, client, done, totals, batch_size)
         except StopPass as stop:
@@ -248,8 +251,11 @@ class BigCommerceCart(models.Model):
             ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", [o.id for o in orders]),
             "|", ("sale_order_id", "!=", False), ("move_id", "!=", False)]).mapped("bigcommerce_order_id"))
         new = [order for order in orders if order.id not in imported]
-        report = self._import_orders([order.id for order in new], orders=new) if new else ImportReport()
-        self._update_orders([order for order in orders if order.id in imported], report)
+        report = (self.with_context(**{FOLLOW_LATER_KEY: True})._import_orders([order.id for order in new], orders=new)
+                  if new else ImportReport())
+        # The new orders that already show a refund are followed with the others (one read).
+        self._update_orders_with_new([order for order in orders if order.id in imported],
+                                     self._new_with_refunds(new, report), report)
         for item in items:
             if item.order is None:
                 report.add(Outcome(item.order_id, _("Order %s", item.order_id or "?"), FAILED,
@@ -259,10 +265,12 @@ class BigCommerceCart(models.Model):
     def _sync_batch_cursor(self, items, totals):
         """The cursor after a batch: its latest date_modified, never moving back (the
         overlap re-reads orders older than the cursor), and never past an order that
-        did not parse and has no readable id (only reading the feed again retries it)."""
+        did not parse and has no readable id (only reading the feed again retries it). Its
+        date unreadable too, the cap is the date of the order read just before it."""
         for item in items:
             if item.order is None and not item.order_id:
-                totals.cursor_cap = min(filter(None, [totals.cursor_cap, item.date_modified or datetime.min]))
+                cap = item.date_modified or item.floor or self.sync_cursor or datetime.min
+                totals.cursor_cap = min(filter(None, [totals.cursor_cap, cap]))
         dates = [item.date_modified for item in items if item.date_modified]
         if self.sync_cursor:
             dates.append(self.sync_cursor)
@@ -285,6 +293,37 @@ class BigCommerceCart(models.Model):
                 "The cart's statuses changed during the pass: stopped after %(summary)s The next pass "
                 "reads the store from the start.", summary=totals.summary()))
         self.sync_cursor = cursor
+
+    def _sync_follow_refunds(self, log, client, since, done, totals, batch_size):
+        """The imported orders refunded since `since` and not met in this pass: nothing says
+        that a refund moves the order's date_modified, so the refunds are read too (one
+        request per page, created:min) and their orders followed. The cursor does not move."""
+        order_ids = set()
+        try:
+            for raw in client.iter_v3("/orders/payment_actions/refunds",
+                                      {"created:min": since.strftime("%Y-%m-%dT%H:%M:%S+00:00")},
+                                      page_size=const.MAX_PAGE_SIZE):
+                order_id = raw.get("order_id") if isinstance(raw, dict) else None
+                if isinstance(order_id, int) and order_id not in done:
+                    order_ids.add(order_id)
+        except BigCommerceError as error:
+            raise self._sync_stop_for(error, totals) from None
+        if not order_ids:
+            return
+        wanted = sorted(self.env["bigcommerce.order.binding"].search([
+            ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(order_ids)),
+            "|", ("sale_order_id", "!=", False), ("move_id", "!=", False)]).mapped("bigcommerce_order_id"))
+        for start in range(0, len(wanted), batch_size):
+            chunk, errors = wanted[start:start + batch_size], []
+            try:
+                orders = client.get_orders(
+                    chunk, on_payload_error=lambda error, raw, errors=errors: errors.append((error, raw)))
+            except BigCommerceError as error:
+                raise self._sync_stop_for(error, totals) from None
+            items = [FeedItem(order.id, order.date_modified, order=order) for order in orders]
+            items += [StatusFeed._unparsed(error, raw) for error, raw in errors]
+            done.update(chunk)
+            self._sync_process(log, client, items, totals, move_cursor=False)
 
     def _sync_retry_failures(self, log, client, done, totals, batch_size):
         """Read again the orders that failed before and were not met in this pass: once

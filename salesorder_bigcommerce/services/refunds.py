@@ -4,14 +4,16 @@
 many orders in one call (orders.v3.yml); a refund lists what it gave back
 (``items``: PRODUCT by order line id and quantity, SHIPPING / HANDLING by
 order address id, GIFT_WRAPPING, ORDER for an order-level amount that does
-not change the tax, FEE) and its ``total_amount`` and ``total_tax``.
+not change the tax, FEE; another type is read as an amount only) and its
+``total_amount`` and ``total_tax``. A refund with no item and nothing given back
+is left out.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from . import const
-from .errors import BigCommercePayloadError, _lt
+from .errors import BigCommercePayloadError
 from .payload_fields import RAW, _Fields
 
 PRODUCT, SHIPPING, HANDLING, GIFT_WRAPPING, ORDER, FEE = (
@@ -58,8 +60,10 @@ class Refund:
             i = _Fields(raw_item, f"{f.label}: item {index}", f.object_id)
             item_type = i.str("item_type").upper()
             if item_type not in ITEM_TYPES:
-                raise i._error(_lt("%(field)s %(value)s is not one of %(types)s"), "item_type",
-                               value=repr(item_type), types=", ".join(ITEM_TYPES))
+                # Another type (the spec's AmountBoundItem also has TAX): an amount only.
+                items.append(RefundItem(item_type, _int_or_zero(raw_item.get("item_id")), Decimal(0),
+                                        i.money_or_none("requested_amount")))
+                continue
             items.append(RefundItem(item_type, i.int("item_id", optional=True),
                                     Decimal(i.int("quantity", optional=True)),
                                     i.money_or_none("requested_amount")))
@@ -85,6 +89,18 @@ class Refund:
         """What reached the shopper: the refund's payments not declined."""
         return sum((p.amount for p in self.payments if not p.is_declined), Decimal(0))
 
+    @property
+    def is_empty(self):
+        """No item and nothing given back: nothing to credit."""
+        return not self.items and not self.total_amount and not self.total_tax
+
+
+def _int_or_zero(value):
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
 
 def read_refunds(client, order_ids, on_payload_error=None):
     """{order id: [Refund, ascending id]} for `order_ids`, REFUND_BATCH orders per
@@ -103,7 +119,8 @@ def read_refunds(client, order_ids, on_payload_error=None):
                     raise
                 on_payload_error(error, raw)
                 continue
-            found.setdefault(refund.order_id, []).append(refund)
+            if not refund.is_empty:
+                found.setdefault(refund.order_id, []).append(refund)
     for refunds in found.values():
         refunds.sort(key=lambda r: r.id)
     return found
