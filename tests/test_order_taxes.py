@@ -49,6 +49,14 @@ class OrderTaxCase(OrderImportCase):
         self.assertLessEqual(len(rounding), 2 * len(document.mapped(
             "order_line.tax_id" if document._name == "sale.order" else "invoice_line_ids.tax_ids")))
 
+    def assertShippingPerAddress(self, invoice, order):
+        """An order shipping to several addresses has one shipping line per address that has shipping."""
+        addresses = self.server.store.order_shipping_addresses[order["id"]]
+        charged = [a for a in addresses if D(a["cost_ex_tax"]) or D(a["cost_tax"])]
+        lines = invoice.invoice_line_ids.filtered(lambda line: line.product_id == self.cart.shipping_product_id)
+        if len(charged) > 1:
+            self.assertEqual(len(lines), len(charged), invoice.invoice_line_ids.mapped("name"))
+
     def two_rate_coupon_order(self, **kwargs):
         """A 10 % coupon over a hoodie at 8.25 % and a book at 5 %, shipping at 8.25 %."""
         return self.add_order(
@@ -141,19 +149,25 @@ class TestRandomOrders(OrderTaxCase):
 
     def test_random_orders_equal_the_store_to_the_cent_without_rounding_lines(self):
         """200 seeded orders: every mix of rates, coupons, promotions, manual discounts,
-        charges, fees, both tax modes, both discount-tax readings and both ways of
-        reporting a shipping coupon."""
+        charges, fees, both tax modes, both discount-tax readings, both ways of
+        reporting a shipping coupon, and orders shipping to several addresses, each
+        address's shipping and handling at its own rate."""
         for code in ("EUR", "GBP", "CAD"):
             self.set_up_currency(code)
         rng = random.Random(1010)
         catalog = [self.mug, self.shirt, self.hoodie, self.book] + factory.catalog(
             8, variants_every=3, store=self.server.store)
-        orders = random_orders.random_store_orders(rng, 200, catalog, store=self.server.store, fee_chance=0.1)
+        orders = random_orders.random_store_orders(rng, 200, catalog, store=self.server.store, fee_chance=0.1,
+                                                   multi_address_chance=0.3)
+        several = [o for o in orders if len({(a["cost_tax_class_id"], a["cost_tax"]) for a in
+                                            self.server.store.order_shipping_addresses[o["id"]]}) > 1]
+        self.assertGreater(len(several), 20, "orders whose addresses are shipped and taxed differently")
         report = self.cart._import_orders([o["id"] for o in orders])
         self.assertEqual(report.counts(), {"created": 200}, [o.reason for o in report.outcomes if o.reason])
         for order, outcome in zip(orders, report.outcomes):
             with self.subTest(order=order["id"]):
                 self.assertExact(outcome.records, order)
+                self.assertShippingPerAddress(outcome.records, order)
 
     def test_random_orders_as_quotations(self):
         self.cart.import_orders_as = "sale_order"
@@ -161,7 +175,7 @@ class TestRandomOrders(OrderTaxCase):
             self.set_up_currency(code)
         rng = random.Random(77)
         orders = random_orders.random_store_orders(rng, 40, [self.mug, self.shirt, self.hoodie, self.book],
-                                                   store=self.server.store)
+                                                   store=self.server.store, multi_address_chance=0.3)
         report = self.cart._import_orders([o["id"] for o in orders])
         self.assertEqual(report.counts(), {"created": 40}, [o.reason for o in report.outcomes if o.reason])
         for order, outcome in zip(orders, report.outcomes):

@@ -154,7 +154,8 @@ class LineBuilder:
         """(order_maths.OrderPlan, its DocumentLines, notes on lines that need a look)."""
         step = Decimal(str(currency.rounding))
         plan = order_maths.plan_order(order, self.taxes.known_rates(order.is_tax_inclusive),
-                                      price_step=self.price_step, step=step)
+                                      price_step=self.price_step, step=step,
+                                      rounding=self.company.tax_calculation_rounding_method)
         notes = []
         return plan, self.to_document_lines(order, plan.lines, currency, notes), notes
 
@@ -193,13 +194,13 @@ class LineBuilder:
         if kind == order_maths.DISCOUNT:
             return cart.discount_product_id, self._discount_label(planned.discounts, source)
         if kind == order_maths.SHIPPING:
-            label = self._shipping_label(order)
+            label = self._shipping_label(order, source) + self._address_label(source)
             if planned.discounts:
                 label = self.env._("%(name)s, after %(discounts)s", name=label, discounts=self._discount_text(
                     planned.discounts, None, currency))
             return cart.shipping_product_id, label
         if kind == order_maths.HANDLING:
-            return cart.handling_product_id, self.env._("Handling")
+            return cart.handling_product_id, self.env._("Handling") + self._address_label(source)
         if kind == order_maths.WRAPPING:
             return cart.wrapping_product_id, self.env._("Gift Wrapping")
         if kind == order_maths.FEE:
@@ -219,6 +220,15 @@ class LineBuilder:
                               discounts=self._discount_text(discounts, line, currency))
         return name
 
+    @staticmethod
+    def _address_label(consignment):
+        """' (<name>, <city>)' of the shipping address a charge line is for ('' for the order's)."""
+        if consignment is None:
+            return ""
+        address = consignment.address
+        where = ", ".join(part for part in (address.name or address.company, address.city) if part)
+        return f" ({where})" if where else f" (#{consignment.id})"
+
     def _discount_text(self, discounts, line, currency):
         return ", ".join(f"{self._discount_label((d,), line)} -{currency.format(float(d.amount))}"
                          for d in discounts)
@@ -232,6 +242,8 @@ class LineBuilder:
                 labels.append(label)
         return ", ".join(labels) or self.env._("Discount")
 
-    def _shipping_label(self, order):
-        methods = sorted({c.shipping_method for c in order.shipping_consignments if c.shipping_method})
+    def _shipping_label(self, order, consignment=None):
+        """'Shipping: <methods>' of the order, or of one shipping address (`consignment`)."""
+        consignments = [consignment] if consignment is not None else order.shipping_consignments
+        methods = sorted({c.shipping_method for c in consignments if c.shipping_method})
         return self.env._("Shipping: %s", ", ".join(methods)) if methods else self.env._("Shipping")

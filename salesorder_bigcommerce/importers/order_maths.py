@@ -5,7 +5,8 @@ BigCommerce taxes each order line on its own amount, rounded to the cent, and
 handling, wrapping and fees carry their own tax. Odoo, rounding per line,
 taxes each document line on its own amount. So the document reproduces the
 store's tax exactly when each taxed amount of the order becomes Odoo lines
-whose amounts and rates give the same per-line tax:
+whose amounts and rates give the same per-line tax (the rate maths are in
+rate_maths.py):
 
 * an item becomes one line at its net (discounted) amount, or two lines of
   the same item when the net unit price is not a whole number of the price's
@@ -16,24 +17,46 @@ whose amounts and rates give the same per-line tax:
 * each rate is inferred from (amount, tax): the rate already met in the order
   or known to the cart when it reproduces the tax, else the one with the
   fewest decimals that does;
+* shipping and handling are priced and taxed per shipping address
+  (``orderShippingAddress.cost_*``, ``handling_cost_*``): an order shipping to
+  several addresses gets one line per address, each at its own rate; one
+  address (or addresses that do not add up to the order's) gives one line;
 * an order-level discount the lines do not show (such as a shipping coupon)
   is one more line, whose amount and tax come from the order's totals;
 * where Odoo and the store round a tax-included line's half cent differently,
-  a pair of *Tax rounding* lines (x taxed, -x untaxed) settles it per rate.
+  a pair of *Tax rounding* lines (x taxed, -x untaxed) settles it per rate;
+* a company that rounds tax globally (``round_globally``) gets, instead, the
+  pair per rate that brings the rounded sum of that rate's unrounded taxes to
+  the store's tax for the rate.
 
 Amounts are in the order's pricing basis: tax excluded, or tax included when
 the store prices with tax (``is_tax_inclusive``).
 """
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ..services.order_payloads import AppliedDiscount
-
-CENT = Decimal("0.01")
-ZERO_AMOUNT = Decimal(0)
-HUNDRED = Decimal(100)
-MAX_RATE_PLACES = 4
-MAX_RATE = Decimal(100)   # a "rate" above this says the amounts are wrong, not the tax
+from .rate_maths import (  # noqa: F401 - the rate maths, used through this module by its callers
+    CENT,
+    HUNDRED,
+    MAX_RATE,
+    MAX_RATE_PLACES,
+    ROUND_GLOBALLY,
+    ROUND_PER_LINE,
+    ZERO_AMOUNT,
+    choose_rate,
+    odoo_tax,
+    odoo_tax_total,
+    quantity_split,
+    rate_interval,
+    rate_places,
+    raw_tax,
+    reproduces,
+    round_to,
+    roundest_rate,
+    tax_on,
+    taxes_of,
+)
 
 # Kinds of planned line.
 ITEM = "item"
@@ -45,108 +68,6 @@ DISCOUNT = "discount"            # an item's discount, taxed before it (untaxed 
 ORDER_DISCOUNT = "order_discount"   # an order-level discount the lines do not show
 TAX_ROUNDING = "tax_rounding"       # a half cent settled the store's way (a pair of lines)
 
-
-def round_to(amount, step=CENT):
-    return amount.quantize(step, ROUND_HALF_UP)
-
-
-def tax_on(amount, rate, inclusive, step=CENT):
-    """The tax on one line's `amount` at `rate` %, as BigCommerce rounds it (the fake
-    store's reading: a tax-included amount's untaxed part is rounded)."""
-    if inclusive:
-        return amount - round_to(amount / (1 + rate / HUNDRED), step)
-    return round_to(amount * rate / HUNDRED, step)
-
-
-def odoo_tax(amount, rate, inclusive, step=CENT):
-    """The tax Odoo computes on one line's `amount` at `rate` %, rounding per line
-    (account.tax._get_tax_details: the tax itself is rounded). Tax excluded it is
-    BigCommerce's; tax included, the two differ by a cent when the untaxed part
-    falls on exactly half a cent."""
-    if inclusive:
-        return round_to(amount * rate / (HUNDRED + rate), step)
-    return round_to(amount * rate / HUNDRED, step)
-
-
-def taxes_of(amount, rate, inclusive, step=CENT):
-    """Both readings of one line's tax (one value where they agree)."""
-    return {tax_on(amount, rate, inclusive, step), odoo_tax(amount, rate, inclusive, step)}
-
-
-def rate_interval(amount, tax, inclusive, step=CENT):
-    """The rates (%) that turn `amount` into `tax` once rounded, as (low, high), or None."""
-    amount, tax = abs(amount), abs(tax)
-    half = step / 2
-    if not amount:
-        return None
-    if inclusive:
-        ex = amount - tax
-        if ex - half <= 0:
-            return None
-        return ((amount / (ex + half) - 1) * HUNDRED, (amount / (ex - half) - 1) * HUNDRED)
-    return (max(tax - half, Decimal(0)) / amount * HUNDRED, (tax + half) / amount * HUNDRED)
-
-
-def reproduces(rate, items, inclusive, step=CENT):
-    """Whether `rate` gives each (amount, tax) of `items`, rounded either way."""
-    return rate > 0 and all(t in taxes_of(a, rate, inclusive, step) for a, t in items)
-
-
-def roundest_rate(items, inclusive, step=CENT):
-    """The rate with the fewest decimals that gives each (amount, tax) of `items`, or None."""
-    low, high = Decimal("-Infinity"), Decimal("Infinity")
-    for amount, tax in items:
-        interval = rate_interval(amount, tax, inclusive, step)
-        if interval is None:
-            return None
-        low, high = max(low, interval[0]), min(high, interval[1])
-    high = min(high, MAX_RATE)
-    if low > high:
-        return None
-    for places in range(MAX_RATE_PLACES + 1):
-        unit = Decimal(1).scaleb(-places)
-        candidate = (low / unit).to_integral_value(rounding=ROUND_CEILING) * unit
-        for _ in range(3):   # the bounds are exact up to the half step: look just past them
-            if candidate > high + unit:
-                break
-            if reproduces(candidate, items, inclusive, step):
-                return candidate.normalize() if candidate == candidate.to_integral() else candidate
-            candidate += unit
-    return None
-
-
-def choose_rate(items, inclusive, known=(), step=CENT):
-    """A known rate that gives each (amount, tax), else the roundest one; None if none."""
-    for rate in known:
-        if reproduces(rate, items, inclusive, step):
-            return rate
-    return roundest_rate(items, inclusive, step)
-
-
-def rate_places(rate):
-    return max(0, -rate.normalize().as_tuple().exponent)
-
-
-def quantity_split(net, quantity, rate, inclusive, price_step=CENT, step=CENT, tax=None):
-    """[(quantity, unit price)] whose amounts add up to `net` exactly and whose
-    per-line taxes at `rate`, as Odoo computes them, add up to `tax` (by default
-    the tax of `net`): one line when `net` divides into unit prices of `price_step`."""
-    unit = net / quantity
-    if unit == unit.quantize(price_step) or quantity <= 1:
-        return [(quantity, unit.quantize(price_step) if quantity > 1 else net)]
-    want = (odoo_tax(net, rate, inclusive, step) if tax is None else tax) if rate else None
-    base = unit.quantize(price_step, ROUND_DOWN)
-    first = None
-    for k in range(0, 200):
-        for price in (base - k * price_step, base + (k + 1) * price_step):
-            rest = net - (quantity - 1) * price
-            if price < 0 or (rest < 0) != (net < 0):
-                continue
-            split = [(quantity - 1, price), (Decimal(1), rest)]
-            first = first or split
-            if want is None or sum(odoo_tax(q * p, rate, inclusive, step) for q, p in split) == want:
-                return split
-    return first or [(quantity, unit)]
 
 
 @dataclass
@@ -168,11 +89,13 @@ class PlannedLine:
 class OrderPlan:
     lines: list = field(default_factory=list)
     rates: list = field(default_factory=list)    # the rates used, the most explaining first
+    rounding: str = ROUND_PER_LINE               # the company's tax_calculation_rounding_method
 
     def tax(self, inclusive, step=CENT, rate=None):
-        """The tax Odoo computes on the lines (of `rate` only, if given)."""
-        return sum((odoo_tax(line.amount, line.rate, inclusive, step)
-                    for line in self.lines if line.rate and rate in (None, line.rate)), Decimal(0))
+        """The tax Odoo computes on the lines (of `rate` only, if given), under `rounding`."""
+        rates = {line.rate for line in self.lines if line.rate and rate in (None, line.rate)}
+        return sum((odoo_tax_total([line.amount for line in self.lines if line.rate == r], r, inclusive, step,
+                                   self.rounding) for r in rates), Decimal(0))
 
 
 @dataclass
@@ -198,8 +121,9 @@ class TaxedUnit:
         return [(self.net, False), (self.total, True)] if self.net else [(self.total, True)]
 
 
-def _units(order):
-    """The TaxedUnits of the order: its items, then its charges."""
+def _units(order, per_address=True):
+    """The TaxedUnits of the order: its items, then its charges (shipping and
+    handling per shipping address when `per_address` and the order ships to several)."""
     inclusive = order.is_tax_inclusive
     units = []
     for line in order.lines:
@@ -208,26 +132,51 @@ def _units(order):
         total = line.total_inc_tax if inclusive else line.total_ex_tax
         units.append(TaxedUnit(ITEM, line, total, total - line.discount_amount, line.total_tax,
                                line.quantity, line.applied_discounts))
-    charges = [
-        (SHIPPING, None, order.shipping_cost_inc_tax if inclusive else order.shipping_cost_ex_tax,
-         order.shipping_cost_tax),
-        (HANDLING, None, order.handling_cost_inc_tax if inclusive else order.handling_cost_ex_tax,
-         order.handling_cost_tax),
+    charges = _address_charges(order, SHIPPING, "shipping_cost", "cost", per_address) \
+        + _address_charges(order, HANDLING, "handling_cost", "handling_cost", per_address) + [
         (WRAPPING, None, order.wrapping_cost_inc_tax if inclusive else order.wrapping_cost_ex_tax,
          order.wrapping_cost_tax),
     ] + [(FEE, fee, fee.cost_inc_tax if inclusive else fee.cost_ex_tax, fee.cost_tax) for fee in order.fees]
     undeclared = _undeclared_discount(order, units)
-    for kind, source, amount, tax in charges:
-        if not (amount or tax):
-            continue
-        unit = TaxedUnit(kind, source, amount, amount, tax)
-        if kind == SHIPPING and tax and amount > 0 and undeclared > 0:
-            # A shipping coupon may have lowered the taxed shipping: read it both ways.
-            discount = min(undeclared, amount)
-            unit.net = amount - discount
-            unit.discounts = (AppliedDiscount("shipping", discount, "", "", "order"),)
-        units.append(unit)
-    return units
+    charge_units = [TaxedUnit(kind, source, amount, amount, tax)
+                    for kind, source, amount, tax in charges if amount or tax]
+    shipping = [unit for unit in charge_units if unit.kind == SHIPPING and unit.total > 0]
+    if undeclared > 0 and shipping:
+        # A shipping coupon may have lowered the taxed shipping: read it both ways. Over
+        # several addresses the coupon's split is not given: read it in proportion.
+        shares = _proportional(min(undeclared, sum(u.total for u in shipping)), [u.total for u in shipping])
+        for unit, share in zip(shipping, shares, strict=True):
+            if unit.tax and share:
+                unit.net = unit.total - share
+                unit.discounts = (AppliedDiscount("shipping", share, "", "", "order"),)
+    return units + charge_units
+
+
+def _address_charges(order, kind, order_prefix, address_prefix, per_address):
+    """[(kind, source, amount, tax)] of the order's shipping or handling: one per
+    shipping address that has some when the order ships to several and their
+    amounts and taxes add up to the order's (source: the ShippingConsignment),
+    else one from the order's own fields (source None)."""
+    side = "_inc_tax" if order.is_tax_inclusive else "_ex_tax"
+    whole = (getattr(order, order_prefix + side), getattr(order, order_prefix + "_tax"))
+    parts = [(c, getattr(c, address_prefix + side), getattr(c, address_prefix + "_tax"))
+             for c in order.shipping_consignments]
+    parts = [part for part in parts if part[1] or part[2]]
+    if (per_address and len(parts) > 1
+            and (sum(p[1] for p in parts), sum(p[2] for p in parts)) == whole):
+        return [(kind, consignment, amount, tax) for consignment, amount, tax in parts]
+    return [(kind, None, *whole)]
+
+
+def _proportional(amount, weights, step=CENT):
+    """`amount` split over `weights` in proportion, to the step, adding up exactly
+    (the remainder on the largest weight)."""
+    total = sum(weights)
+    if not total:
+        return [Decimal(0)] * len(weights)
+    shares = [round_to(amount * w / total, step) for w in weights]
+    shares[weights.index(max(weights))] += amount - sum(shares)
+    return shares
 
 
 def _candidate_rates(units, inclusive, known, step):
@@ -278,14 +227,19 @@ def _assign_rates(units, inclusive, known, step):
     return used
 
 
-def plan_order(order, known_rates=(), price_step=CENT, step=CENT):
+def plan_order(order, known_rates=(), price_step=CENT, step=CENT, rounding=ROUND_PER_LINE):
     """The OrderPlan of `order` (payloads.Order): lines whose amounts and taxes
     add up to the store's totals; `known_rates` (the cart's) are preferred when
-    they reproduce a tax."""
+    they reproduce a tax; `rounding` is the company's tax_calculation_rounding_method."""
     inclusive = order.is_tax_inclusive
     units = _units(order)
     plan = OrderPlan()
     plan.rates = _assign_rates(units, inclusive, list(known_rates), step)
+    if any(u.kind in (SHIPPING, HANDLING) and u.source is not None and u.tax and u.rate is None for u in units):
+        # An address's charge no rate explains (e.g. a shipping coupon split otherwise
+        # than in proportion): the order's charges as one line each, as they add up.
+        units = _units(order, per_address=False)
+        plan.rates = _assign_rates(units, inclusive, list(known_rates), step)
     for unit in units:
         amount = unit.total if unit.taxed_before else unit.net
         folded = () if unit.taxed_before else unit.discounts
@@ -301,7 +255,36 @@ def plan_order(order, known_rates=(), price_step=CENT, step=CENT):
             plan.lines.append(PlannedLine(unit.kind, Decimal(1), amount, unit.rate, unit.source, folded))
     _settle_half_cents(plan, units, inclusive, step)
     _explain_rest(order, plan, units, step)
+    if rounding == ROUND_GLOBALLY:
+        _settle_globally(plan, inclusive, step)
     return plan
+
+
+def _settle_globally(plan, inclusive, step):
+    """For a company rounding tax globally: Odoo sums the unrounded taxes of each
+    tax's lines and rounds the sum once, which may be a cent or more away from the
+    store's tax of that rate (the sum of its rounded line taxes, which the lines
+    planned so far give rounding per line). The per-line *Tax rounding* pairs go;
+    one pair per rate (x taxed, -x untaxed) brings the rounded sum to the store's."""
+    targets = {rate: plan.tax(inclusive, step, rate) for rate in {line.rate for line in plan.lines if line.rate}}
+    plan.lines = [line for line in plan.lines if line.kind != TAX_ROUNDING]
+    plan.rounding = ROUND_GLOBALLY
+    for rate, target in sorted(targets.items()):
+        amounts = [line.amount for line in plan.lines if line.rate == rate]
+        if odoo_tax_total(amounts, rate, inclusive, step, ROUND_GLOBALLY) != target:
+            plan.lines += global_rounding_pair(sum(amounts), target, rate, inclusive, step) or []
+
+
+def global_rounding_pair(amount, target, rate, inclusive, step=CENT):
+    """Two TAX_ROUNDING lines, x taxed at `rate` and -x untaxed, that bring the tax
+    Odoo rounds once on lines of `rate` adding up to `amount` to `target`; None if none does."""
+    guess = round_to(amount * (target / raw_tax(amount, rate, inclusive) - 1), step) if amount else step
+    for k in range(200):
+        for x in (guess + k * step, guess - k * step):
+            if x and round_to(raw_tax(amount + x, rate, inclusive), step) == target:
+                return [PlannedLine(TAX_ROUNDING, Decimal(1), x, rate),
+                        PlannedLine(TAX_ROUNDING, Decimal(1), -x, None)]
+    return None
 
 
 def _settle_half_cents(plan, units, inclusive, step):

@@ -1,9 +1,10 @@
 """The document's totals against the store's: equal, rounded to equal, or flagged.
 
 The lines are planned so that Odoo reproduces BigCommerce's untaxed amount,
-tax and total exactly (order_maths). What can still differ is sub-cent
-rounding that Odoo and BigCommerce settle differently (a tax-included amount
-exactly half a cent away, a company that rounds taxes globally): a difference
+tax and total exactly (order_maths), under the company's tax rounding method
+(per line or globally). What can still differ is sub-cent rounding that Odoo
+and BigCommerce settle differently (e.g. the untaxed amount and the tax of a
+tax-included total both exactly half a cent away): a difference
 within ROUNDING_TOLERANCE smallest units is settled with visible *Rounding*
 lines; a larger one is left as it is and flagged on the document.
 """

@@ -359,6 +359,10 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
     None (no shipping, e.g. digital); default: the billing address.
     Money, all in the pricing basis (ex-tax, or inc-tax when
     ``tax_inclusive``): shipping_cost / handling_cost / wrapping_cost;
+    shipping_cost and handling_cost (and shipping_tax_rate /
+    handling_tax_rate) may be lists, one per shipping address: BigCommerce
+    prices and taxes them per address; one amount over several addresses is
+    spread by the items each receives (``_spread_over_addresses``);
     coupon: ``coupon(...)`` or a list; discount_amount: the manual discount;
     promotions: ``promotion(...)`` list (automatic promotions off the order);
     fees: ``fee(...)`` list. Rates are fractions: tax_rate (order default),
@@ -391,8 +395,9 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
     coupons = [] if coupon is None else ([coupon] if isinstance(coupon, dict) else list(coupon))
     priced = money.price_order(
         lines, tax_rate=tax_rate, inclusive=inclusive, coupons=coupons,
-        manual=discount_amount, promotions=promotions or (), shipping=shipping_cost,
-        handling=handling_cost, wrapping=wrapping_cost, fees=fees or (),
+        manual=discount_amount, promotions=promotions or (),
+        shipping=_spread_over_addresses(shipping_cost, lines, len(shipping)),
+        handling=_spread_over_addresses(handling_cost, lines, len(shipping)), wrapping=wrapping_cost, fees=fees or (),
         shipping_tax_rate=shipping_tax_rate, handling_tax_rate=handling_tax_rate,
         wrapping_tax_rate=wrapping_tax_rate, tax_before_discount=tax_before_discount,
         shipping_discount_in_cost=shipping_discount_in_cost)
@@ -443,8 +448,8 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
     result.update(overrides)
     result['_products'] = [_order_product_row(spec, p) for spec, p in zip(lines, priced.lines)]
     result['_shipping_addresses'] = [
-        _shipping_row(a, lines, i, len(shipping), ship if i == 0 else None,
-                      hand if i == 0 else None, shipping_method)
+        _shipping_row(a, lines, i, len(shipping), priced.shipping_parts[i], priced.handling_parts[i],
+                      shipping_method)
         for i, a in enumerate(shipping)]
     result['_coupons'] = [{'id': None, 'coupon_id': c['coupon_id'], 'order_id': None,
                            'code': c['code'], 'amount': v3_number(c['amount']),
@@ -455,6 +460,21 @@ def order(id=None, lines=None, customer_id=0, billing=None, shipping=_SAME_AS_BI
                                             currency)
     result['_spec'] = arguments
     return result
+
+
+def _spread_over_addresses(cost, specs, count):
+    """A shipping or handling cost per shipping address: a list is taken as it is
+    (one amount per address); one amount for an order shipping to several
+    addresses is spread over them in proportion to the items each receives
+    (all on the first when none has items)."""
+    if isinstance(cost, (list, tuple)):
+        if count and len(cost) != count:
+            raise ValueError('one cost per shipping address: %d costs for %d addresses' % (len(cost), count))
+        return list(cost)
+    if count <= 1:
+        return [cost]
+    items = [sum(s['_qty'] for s in specs if min(s['_ship_to'], count - 1) == i) for i in range(count)]
+    return money.allocate(cents(cost), items) if any(items) else [cents(cost)] + [money.ZERO] * (count - 1)
 
 
 def _order_product_row(spec, p):
@@ -501,9 +521,7 @@ def _order_product_row(spec, p):
 
 
 def _shipping_row(addr, specs, index, count, ship, handling, method):
-    """orderShippingAddress row; the order's shipping/handling go to address 0."""
-    zero = money.Priced(base=0, ex=0, inc=0, tax=0, rate=0)
-    ship, handling = ship or zero, handling or zero
+    """orderShippingAddress row with the shipping and handling of this address (money.py)."""
     # lines whose ship_to is past the last address go to the last one (as the store does)
     items = sum(s['_qty'] for s in specs if min(s['_ship_to'], count - 1) == index)
     row = {k: addr.get(k, '') for k in ('first_name', 'last_name', 'company', 'street_1',

@@ -23,6 +23,16 @@ Words
 * Shipping: S = the shipping price entered, d = the shipping coupons'
   discount (types 3, 4), rate r_s; handling H (rate r_h), wrapping W
   (rate r_w), fees F_k (rate r_k). Charges are never discounted otherwise.
+* Shipping and handling per shipping address: BigCommerce prices and taxes
+  them per address (orderShippingAddress ``base_cost``, ``cost_ex_tax``,
+  ``cost_inc_tax``, ``cost_tax``, ``cost_tax_class_id`` and the
+  ``*handling_cost*`` set); the order's ``shipping_cost_*`` and
+  ``handling_cost_*`` are the sums over its addresses. Here S_a, r_s,a and
+  H_a, r_h,a are given per address (lists; one entry when the order ships
+  to one address or none), each piece taxed on its own at its address's
+  rate. ⚠️ How a shipping coupon splits over several addresses is not
+  documented: d is spread in proportion to the S_a (d_a; free shipping
+  frees every address), and each address is taxed on S_a - d_a.
 * Wrapping W is the order-level ``wrapping_cost`` plus the gift wrapping of
   each line (``line(wrapping=unit price)``: unit x quantity, shown on the
   line's ``*wrapping_cost*`` fields); each piece is taxed on its own at r_w
@@ -66,8 +76,9 @@ Order (order_Resp):
 * ``subtotal_ex_tax``/``subtotal_inc_tax`` = sums of the lines'
   ``total_ex_tax``/``total_inc_tax`` (before discounts); ``subtotal_tax`` =
   subtotal_inc_tax - subtotal_ex_tax (undiscounted; NOT the tax charged).
-* ``shipping_cost_tax`` = tax(S - d, r_s): the shipping tax actually charged,
-  in both shipping options below.
+* ``shipping_cost_tax`` = tax(S - d, r_s) (per address: the sum of
+  tax(S_a - d_a, r_s,a)): the shipping tax actually charged, in both
+  shipping options below.
   - ``shipping_discount_in_cost=False`` (default): the basis-side field
     (``shipping_cost_ex_tax`` exclusive, ``shipping_cost_inc_tax`` inclusive)
     and ``base_shipping_cost`` are S, BEFORE the shipping coupon; the other
@@ -77,7 +88,8 @@ Order (order_Resp):
     ``shipping_cost_*`` are the two sides of S - d (already net of the
     shipping coupon); ``coupon_discount`` EXCLUDES d (the coupon row still
     shows it).
-  The order's first shipping address carries the same cost_* values.
+  Each shipping address carries its own cost_* values (S_a, d_a); with one
+  address they are the order's.
 * ``handling_cost_*``, ``wrapping_cost_*`` (and ``base_*``): the two sides of
   H and W and their tax; fees (``/orders/{id}/fees``, ``include=fees``):
   ``base_cost``/``cost_ex_tax``/``cost_inc_tax``/``cost_tax`` likewise.
@@ -194,6 +206,21 @@ def _wrapping(specs, lines, order_level, charge):
                                             for k in ('base', 'ex', 'inc', 'tax')})
 
 
+def _per_address(amounts, rates):
+    """([amount], [rate]) of a charge given for the order (scalars) or per address (lists)."""
+    amounts = [cents(a) for a in amounts] if isinstance(amounts, (list, tuple)) else [cents(amounts)]
+    rates = list(rates) if isinstance(rates, (list, tuple)) else [rates] * len(amounts)
+    if len(rates) != len(amounts):
+        raise ValueError('one tax rate per address: %d rates for %d amounts' % (len(rates), len(amounts)))
+    return amounts, rates
+
+
+def _total(pieces):
+    """The sum of priced pieces (base/ex/inc/tax); its rate is the first non-zero one."""
+    return Priced(rate=next((p.rate for p in pieces if p.rate), ZERO),
+                  **{k: sum((getattr(p, k) for p in pieces), ZERO) for k in ('base', 'ex', 'inc', 'tax')})
+
+
 def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotions=(),  # noqa: C901 - one pass over the spec, step by step as BigCommerce prices an order
                 shipping=ZERO, handling=ZERO, wrapping=ZERO, fees=(), shipping_tax_rate=None,
                 handling_tax_rate=None, wrapping_tax_rate=None, tax_before_discount=False,
@@ -201,15 +228,20 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
     """Price line specs (``factory.line``) and charges; see the module doc.
 
     coupons: ``factory.coupon`` dicts; promotions: dicts {id, name, amount,
-    [target]}; fees: dicts {cost, tax_rate or None}. Returns a ``Priced``
-    with ``lines`` (one Priced per spec), ``coupon_rows``, ``shipping``,
-    ``handling``, ``wrapping`` (Priced base/ex/inc/tax/rate), ``fees`` and the
-    order totals.
+    [target]}; fees: dicts {cost, tax_rate or None}. shipping / handling and
+    their rates: one amount (rate) for the order, or a list, one per shipping
+    address. Returns a ``Priced`` with ``lines`` (one Priced per spec),
+    ``coupon_rows``, ``shipping``, ``handling``, ``wrapping`` (Priced
+    base/ex/inc/tax/rate; shipping and handling summed over the addresses,
+    whose own are in ``shipping_parts`` and ``handling_parts``), ``fees`` and
+    the order totals.
     """
     order_rate = rate(tax_rate)
 
     def rate_or(value):
         return order_rate if value is None else rate(value)
+    ship_parts, ship_rates = _per_address(shipping, shipping_tax_rate)
+    hand_parts, hand_rates = _per_address(handling, handling_tax_rate)
 
     # 1. undiscounted line totals and line-level discounts; a line-level entry
     #    with id 'total-coupon' is a coupon share frozen on the line by an edit
@@ -229,7 +261,7 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
         other += amount
 
     # 3. coupons
-    ship_basis = cents(shipping)
+    ship_basis = sum(ship_parts, ZERO)
     ship_discount = ZERO
     coupon_rows, line_coupons = [], frozen_coupons
     for c in coupons:
@@ -286,17 +318,20 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
         ex, inc, tax = split(basis, r, inclusive)
         return Priced(base=cents(basis), ex=ex, inc=inc, tax=tax, rate=r)
 
-    s_rate = rate_or(shipping_tax_rate)
-    if shipping_discount_in_cost:
-        ship = charge(ship_basis - ship_discount, s_rate)
-        coupon_discount = line_coupons
-    else:
-        s_tax = tax_on(ship_basis - ship_discount, s_rate, inclusive)
-        ship = Priced(base=ship_basis, tax=s_tax, rate=s_rate,
-                      ex=ship_basis - s_tax if inclusive else ship_basis,
-                      inc=ship_basis if inclusive else ship_basis + s_tax)
-        coupon_discount = line_coupons + ship_discount
-    hand = charge(handling, rate_or(handling_tax_rate))
+    shipped = []
+    for part, part_discount, part_rate in zip(ship_parts, allocate(ship_discount, ship_parts) if ship_discount
+                                              else [ZERO] * len(ship_parts), ship_rates, strict=True):
+        s_rate = rate_or(part_rate)
+        if shipping_discount_in_cost:
+            shipped.append(charge(part - part_discount, s_rate))
+        else:
+            s_tax = tax_on(part - part_discount, s_rate, inclusive)
+            shipped.append(Priced(base=part, tax=s_tax, rate=s_rate, ex=part - s_tax if inclusive else part,
+                                  inc=part if inclusive else part + s_tax))
+    ship = _total(shipped)
+    coupon_discount = line_coupons + (ZERO if shipping_discount_in_cost else ship_discount)
+    handled = [charge(part, rate_or(part_rate)) for part, part_rate in zip(hand_parts, hand_rates, strict=True)]
+    hand = _total(handled)
     wrap = _wrapping(specs, lines, charge(wrapping, rate_or(wrapping_tax_rate)), charge)
     fee_rows = [charge(f['cost'], rate_or(f.get('tax_rate'))) for f in fees]
 
@@ -315,8 +350,9 @@ def price_order(specs, *, tax_rate, inclusive, coupons=(), manual=ZERO, promotio
         total_ex, total_inc = basis_total, basis_total + total_tax
     if total_ex < 0:
         raise ValueError('order total below zero')
-    rates = [ln.rate for ln in lines] + [c.rate for c in charges]
+    rates = [ln.rate for ln in lines] + [c.rate for c in charges + shipped + handled]
     return Priced(lines=lines, coupon_rows=coupon_rows, shipping=ship, ship_discount=ship_discount,
+                  shipping_parts=shipped, handling_parts=handled,
                   handling=hand, wrapping=wrap, fees=fee_rows,
                   subtotal=(sub_ex, sub_inc, sub_inc - sub_ex),
                   coupon_discount=coupon_discount, discount_amount=other,

@@ -21,7 +21,14 @@ catalog). Each order draws:
   any type 0-5, sometimes also a shipping coupon (type 3 or 4), a manual
   discount. Sizes are bounded so discounts never exceed a line;
 * inclusive or exclusive pricing, ``tax_before_discount`` (~25 %),
-  ``shipping_discount_in_cost`` (50 %).
+  ``shipping_discount_in_cost`` (50 %);
+* with ``multi_address_chance`` (default 0: one address, the billing one),
+  orders ship to 2..``max_addresses`` addresses: each line goes to
+  one of them, each address has its own shipping price and its own shipping
+  and handling rates (BigCommerce prices and taxes shipping per address).
+  Such an order with a shipping coupon reports it in the shipping cost
+  (``shipping_discount_in_cost``): lifecycle.py's refunds read a coupon left
+  out of the cost on the first address only.
 
 Any option of ``random_order_kwargs`` fixes a choice instead of drawing it;
 other keyword arguments are passed to ``factory.order`` unchanged.
@@ -94,14 +101,17 @@ def _coupon(rng, kind, lines_total, min_unit, shipping):
 
 def random_order_kwargs(rng, products, tax_inclusive=_DRAWN, tax_before_discount=_DRAWN,
                         shipping_discount_in_cost=_DRAWN, rates=RATES, max_lines=8,
-                        fee_chance=0.0, discounts=True, **order_kwargs):
+                        fee_chance=0.0, discounts=True, max_addresses=3, multi_address_chance=0.0,
+                        **order_kwargs):
     """The keyword arguments of one random ``factory.order`` (module doc).
 
     tax_inclusive / tax_before_discount / shipping_discount_in_cost: fix that
     mode (default: drawn). rates: the rates to draw from (fractions).
     max_lines: 1..max_lines lines. fee_chance: probability of 1-2 fees
     (default 0: no fees). discounts=False: no promotion, coupon or manual
-    discount. Other keywords override the drawn ``factory.order`` arguments.
+    discount. multi_address_chance: probability of 2..max_addresses shipping
+    addresses (module doc; default 0: draws nothing, so seeds keep their
+    orders). Other keywords override the drawn ``factory.order`` arguments.
     The line specs are in ``lines`` (their ``_tax_rate`` None = the order's).
     """
     n_rates = rng.randint(0, 3)
@@ -155,8 +165,29 @@ def random_order_kwargs(rng, products, tax_inclusive=_DRAWN, tax_before_discount
         # a manual discount: at most 10 % of the lines
         if rng.random() < 0.2:
             kwargs['discount_amount'] = _money(rng, '0.01', lines_total * Decimal('0.1'))
+    if multi_address_chance and max_addresses > 1 and rng.random() < multi_address_chance:
+        _ship_to_several(rng, kwargs, chosen, rng.randint(2, max_addresses), shipping_discount_in_cost)
     kwargs.update(order_kwargs)
     return kwargs
+
+
+def _ship_to_several(rng, kwargs, rates, count, in_cost):
+    """Ship the order's lines to ``count`` addresses, each with its own shipping
+    price (when the order has shipping) and its own shipping and handling rates."""
+    billing = kwargs['billing']
+    addresses = [dict(billing)] + [
+        factory.address(rng.choice(factory._FIRST), rng.choice(factory._LAST), billing['email'],
+                        country_iso2=rng.choice(COUNTRIES)) for _ in range(count - 1)]
+    for spec in kwargs['lines']:
+        spec['_ship_to'] = rng.randrange(count)
+    kwargs['shipping'] = addresses
+    if kwargs['shipping_cost']:
+        kwargs['shipping_cost'] = [_money(rng, '1', '25') if rng.random() < 0.85 else Decimal('0')
+                                   for _ in range(count)]
+    kwargs['shipping_tax_rate'] = [rng.choice(rates) for _ in range(count)]
+    kwargs['handling_tax_rate'] = [rng.choice(rates) for _ in range(count)]
+    if any(c['type'] in (3, 4) for c in kwargs.get('coupon') or ()) and in_cost is _DRAWN:
+        kwargs['shipping_discount_in_cost'] = True
 
 
 def random_order(rng, products, **options):
