@@ -127,8 +127,8 @@ def _units(order, per_address=True):
     inclusive = order.is_tax_inclusive
     units = []
     for line in order.lines:
-        if line.is_bundled and not line.total_inc_tax:
-            continue   # a bundle's items are priced on the bundle's line
+        # A bundle's picked items (is_bundled, priced on the bundle's line at 0) stay: they
+        # are goods the warehouse ships and BigCommerce counts in its shipments.
         total = line.total_inc_tax if inclusive else line.total_ex_tax
         units.append(TaxedUnit(ITEM, line, total, total - line.discount_amount, line.total_tax,
                                line.quantity, line.applied_discounts))

@@ -477,6 +477,14 @@ def _spread_over_addresses(cost, specs, count):
     return money.allocate(cents(cost), items) if any(items) else [cents(cost)] + [money.ZERO] * (count - 1)
 
 
+def bundled(product, parent_index, qty=1, **kwargs):
+    """A bundle's picked item (a "Product Pick List" option of the line at `parent_index`
+    in the order's lines): its own order line, priced 0 (the bundle's line carries the
+    price), ``is_bundled_product`` true and ``parent_order_product_id`` the bundle line's
+    id (orders.v2.oas2.yml, example order 149, line 66)."""
+    return line(product, qty, price=Decimal('0'), is_bundled_product=True, _bundled_in=int(parent_index), **kwargs)
+
+
 def _order_product_row(spec, p):
     """orderProducts row of a line spec priced by money.price_order."""
     (u_ex, u_inc, u_tax) = p.unit

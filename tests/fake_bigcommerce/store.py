@@ -393,6 +393,9 @@ class FakeStore:
                 rid = row['id'] = self.next_id('order_product', row.get('id'))
                 row['order_id'] = oid
                 ship_to = row.pop('_ship_to', 0)
+                bundled_in = row.pop('_bundled_in', None)    # factory.bundled: the bundle's line
+                if bundled_in is not None:
+                    row['parent_order_product_id'] = rows['products'][bundled_in]['id']
                 if address_ids and not row.get('order_address_id'):
                     row['order_address_id'] = address_ids[min(ship_to, len(address_ids) - 1)]
                 for option in row.get('product_options', []):
