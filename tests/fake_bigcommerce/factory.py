@@ -21,16 +21,20 @@ basis (ex-tax, or inc-tax when ``tax_inclusive``); BigCommerce taxes each
 line on its amount after its applied_discounts, line ``total_*`` and
 ``subtotal_*`` stay undiscounted, ``discounted_total_inc_tax`` is what the
 shopper pays for the line.
+
+The rows of a priced order are built in order_rows.py, refund request items in
+refund_items.py, ready-made orders and the sandbox in sample_data.py; all are
+reached from here (``factory.refund_product``, ``factory.orders`` ...).
 """
 import copy
-import datetime as dt
 import itertools
 import random
 import re
 from decimal import Decimal
 
 from . import money
-from .store import CURRENCY_IDS, UTC, as_utc, cents, dec, iso8601, normalize_product, v2_money, v3_number
+from .order_rows import _fee_row, _order_product_row, _shipping_row, _transactions
+from .store import CURRENCY_IDS, cents, dec, iso8601, normalize_product, v2_money, v3_number
 
 _START = {'product': 100, 'variant': 300, 'sku': 500, 'option': 10,
           'option_value': 60, 'coupon': 1, 'gateway': 1000}
@@ -329,19 +333,6 @@ def fee(name='Service fee', cost=Decimal('1.00'), tax_rate=None, type='custom_fe
             'tax_class_id': tax_class_id}
 
 
-_PAYMENT = {  # payment_method -> (V3 transaction method, gateway)
-    'credit card': ('credit_card', 'stripe'),
-    'test payment gateway': ('credit_card', 'testgateway'),
-    'paypal': ('offsite', 'paypalexpress'),
-    'cash': ('offline', 'custom'),
-    'cash on delivery': ('offline', 'cod'),
-    'bank deposit': ('offline', 'bankdeposit'),
-    'cheque': ('offline', 'cheque'),
-    'money order': ('offline', 'moneyorder'),
-    'store credit': ('store_credit', 'storecredit'),
-    'gift certificate': ('gift_certificate', 'giftcertificate'),
-}
-
 _SAME_AS_BILLING = object()
 
 
@@ -485,250 +476,13 @@ def bundled(product, parent_index, qty=1, **kwargs):
     return line(product, qty, price=Decimal('0'), is_bundled_product=True, _bundled_in=int(parent_index), **kwargs)
 
 
-def _order_product_row(spec, p):
-    """orderProducts row of a line spec priced by money.price_order."""
-    (u_ex, u_inc, u_tax) = p.unit
-    cost = cents(spec['cost_price'])
-    row = {
-        'id': None, 'order_id': None, 'product_id': spec['product_id'],
-        'variant_id': spec['variant_id'], 'order_pickup_method_id': 0, 'order_address_id': 0,
-        'name': spec['name'], 'name_customer': spec['name'], 'name_merchant': spec['name'],
-        'sku': spec['sku'], 'upc': spec['upc'], 'type': spec['type'],
-        # base_* are the entered (pricing-basis) values: ex-tax in example 149,
-        # inc-tax in the tax-inclusive example 240. total_ex/inc are undiscounted,
-        # total_tax is the tax charged (money.py doc).
-        'base_price': v2_money(spec['_price']), 'price_ex_tax': v2_money(u_ex),
-        'price_inc_tax': v2_money(u_inc), 'price_tax': v2_money(u_tax),
-        'base_total': v2_money(p.total), 'total_ex_tax': v2_money(p.total_ex),
-        'total_inc_tax': v2_money(p.total_inc), 'total_tax': v2_money(p.total_tax),
-        'weight': v2_money(spec['weight']), 'width': v2_money(spec['width']),
-        'height': v2_money(spec['height']), 'depth': v2_money(spec['depth']),
-        'quantity': spec['_qty'], 'base_cost_price': v2_money(cost),
-        'cost_price_inc_tax': v2_money(cost), 'cost_price_ex_tax': v2_money(cost),
-        'cost_price_tax': '0.0000', 'is_refunded': False, 'quantity_refunded': 0,
-        'refund_amount': '0.0000', 'return_id': 0,
-        'wrapping_id': 1 if p.wrapping else 0,
-        'wrapping_name': (spec.get('_wrapping_name') or '') if p.wrapping else '',
-        'base_wrapping_cost': v2_money(p.wrapping.base if p.wrapping else 0),
-        'wrapping_cost_ex_tax': v2_money(p.wrapping.ex if p.wrapping else 0),
-        'wrapping_cost_inc_tax': v2_money(p.wrapping.inc if p.wrapping else 0),
-        'wrapping_cost_tax': v2_money(p.wrapping.tax if p.wrapping else 0),
-        'wrapping_message': '', 'quantity_shipped': 0, 'event_name': None, 'event_date': None,
-        'fixed_shipping_cost': '0.0000', 'ebay_item_id': '', 'ebay_transaction_id': '',
-        'option_set_id': spec['option_set_id'], 'parent_order_product_id': None,
-        'is_bundled_product': False, 'bin_picking_number': '', 'external_id': None,
-        'brand': spec['brand'],
-        'applied_discounts': [dict(d, amount=v2_money(d['amount'])) for d in p.applied],
-        'product_options': copy.deepcopy(spec['product_options']),
-        'configurable_fields': [], 'gift_certificate_id': None,
-        'discounted_total_inc_tax': v2_money(p.discounted_inc),
-        '_ship_to': spec['_ship_to'],  # resolved to order_address_id by the store
-    }
-    row.update(spec['_overrides'])
-    return row
-
-
-def _shipping_row(addr, specs, index, count, ship, handling, method):
-    """orderShippingAddress row with the shipping and handling of this address (money.py)."""
-    # lines whose ship_to is past the last address go to the last one (as the store does)
-    items = sum(s['_qty'] for s in specs if min(s['_ship_to'], count - 1) == index)
-    row = {k: addr.get(k, '') for k in ('first_name', 'last_name', 'company', 'street_1',
-                                       'street_2', 'city', 'zip', 'country', 'country_iso2',
-                                       'state', 'email', 'phone')}
-    row = {'id': addr.get('id'), 'order_id': None, **row,
-           'items_total': items, 'items_shipped': 0,
-           'shipping_method': method or addr.get('shipping_method') or (
-               'Flat Rate' if ship.base else 'Free Shipping'),
-           'base_cost': v2_money(ship.base), 'cost_ex_tax': v2_money(ship.ex),
-           'cost_inc_tax': v2_money(ship.inc), 'cost_tax': v2_money(ship.tax),
-           'cost_tax_class_id': 2 if ship.rate else 0,
-           'base_handling_cost': v2_money(handling.base),
-           'handling_cost_ex_tax': v2_money(handling.ex),
-           'handling_cost_inc_tax': v2_money(handling.inc),
-           'handling_cost_tax': v2_money(handling.tax),
-           'handling_cost_tax_class_id': 2 if handling.rate else 0,
-           'shipping_zone_id': 1, 'shipping_zone_name': addr.get('country', ''),
-           'shipping_quotes': None, 'form_fields': list(addr.get('form_fields') or [])}
-    return row
-
-
-def _fee_row(n, spec, c):
-    """orderFees row (ids 1.. per order, as in the spec example)."""
-    return {'id': n, 'type': spec['type'], 'display_name_customer': spec['name'],
-            'display_name_merchant': spec['name'], 'source': spec['source'],
-            'base_cost': v2_money(c.base), 'cost_ex_tax': v2_money(c.ex),
-            'cost_inc_tax': v2_money(c.inc), 'cost_tax': v2_money(c.tax),
-            'tax_class_id': spec['tax_class_id']}
-
-
-def _transactions(payment_method, payment_status, total_inc, currency):
-    """One Orders V3 transaction for a paid or authorized order, else none."""
-    event = {'captured': 'purchase', 'paid': 'purchase',
-             'authorized': 'authorization'}.get((payment_status or '').lower())
-    if not event:
-        return []
-    method, gateway = _PAYMENT.get((payment_method or '').lower(), ('custom', 'custom'))
-    return [{
-        'id': None, 'order_id': None, 'event': event, 'method': method,
-        'amount': v3_number(total_inc), 'currency': currency, 'gateway': gateway,
-        'gateway_transaction_id': 'txn_%08d' % _take('gateway'),
-        'date_created': None, 'payment_method_id': '%s.%s' % (gateway, method),
-        'test': False, 'status': 'ok', 'fraud_review': False,
-        'reference_transaction_id': None,
-        'offline': {'display_name': payment_method} if method == 'offline' else None,
-        'custom': {'payment_method': payment_method} if method == 'custom' else None,
-        'credit_card': {'card_type': 'visa', 'card_iin': '411111', 'card_last4': '1111',
-                        'card_expiry_month': 12, 'card_expiry_year': 2030}
-        if method == 'credit_card' else None,
-        'avs_result': {'code': '', 'message': '', 'street_match': '', 'postal_match': ''},
-        'cvv_result': {'code': '', 'message': ''},
-    }]
-
-
-# ---------------------------------------------------------------- refund items
-#
-# Items of a refund request (orders.v3.yml ItemsRefund) for
-# FakeStore.create_refund / refund_quote or the POST body. ``line``,
-# ``address``, ``fee`` and ``order`` may be the stored row (its ``id`` is
-# taken) or the id. Money rules: fake_bigcommerce/lifecycle.py.
-
-
-def _id_of(row):
-    return row['id'] if isinstance(row, dict) else int(row)
-
-
-def _item(item_type, item_id, reason, **values):
-    item = {'item_type': item_type, 'item_id': item_id, **values}
-    if reason:
-        item['reason'] = reason
-    return item
-
-
-def refund_product(line, quantity=1, reason=''):
-    """PRODUCT: ``quantity`` units of an order line (item_id = order product id)."""
-    return _item('PRODUCT', _id_of(line), reason, quantity=int(quantity))
-
-
-def refund_gift_wrapping(line, quantity=1, reason=''):
-    """GIFT_WRAPPING: the wrapping of ``quantity`` units of an order line."""
-    return _item('GIFT_WRAPPING', _id_of(line), reason, quantity=int(quantity))
-
-
-def refund_shipping(address, amount, reason=''):
-    """SHIPPING: ``amount`` of the shipping of an order address (item_id = address id)."""
-    return _item('SHIPPING', _id_of(address), reason, amount=v3_number(cents(amount)))
-
-
-def refund_handling(address, amount, reason=''):
-    """HANDLING: ``amount`` of the handling of an order address."""
-    return _item('HANDLING', _id_of(address), reason, amount=v3_number(cents(amount)))
-
-
-def refund_fee(fee, amount, reason=''):
-    """FEE: ``amount`` of an order fee (item_id = the fee id)."""
-    return _item('FEE', _id_of(fee), reason, amount=v3_number(cents(amount)))
-
-
-def refund_order(order, amount, reason=''):
-    """ORDER: an order-level amount, tax not recalculated (item_id = order id)."""
-    return _item('ORDER', _id_of(order), reason, amount=v3_number(cents(amount)))
-
-
-_FIRST = ['Jane', 'John', 'Alice', 'Bob', 'Carla', 'Dmitri', 'Emma', 'Farid', 'Greta', 'Hiro']
-_LAST = ['Doe', 'Smith', 'Martin', 'Müller', 'Dubois', 'Jansen', 'Brown', 'Rossi', 'Garcia', 'Kelly']
-
-
-def orders(n, products, seed=0, statuses=(11,), start=None, step_seconds=3600,
-           store=None, **order_kwargs):
-    """``n`` deterministic orders over ``products`` (1-3 lines, qty 1-3, a
-    random variant when the product has options; ~30 % guests).
-    date_created = start + i * step_seconds (default start 2025-01-01 UTC).
-    With ``store`` they are added and the stored orders returned."""
-    rng = random.Random(seed)
-    start = as_utc(start) if start is not None else dt.datetime(2025, 1, 1, tzinfo=UTC)
-    countries = ['US', 'US', 'US', 'GB', 'DE', 'FR', 'CA', 'AU', 'NL']
-    result = []
-    for i in range(n):
-        picked = rng.sample(products, min(len(products), rng.randint(1, 3)))
-        lines_ = []
-        for p in picked:
-            opts = [v for v in p.get('variants', []) if v.get('option_values')]
-            lines_.append(line(p, rng.randint(1, 3), variant=rng.choice(opts) if opts else None))
-        guest = rng.random() < 0.3
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
-        customer_id = 0 if guest else rng.randint(1, 50)
-        email = '%s.%s%s@example.com' % (first.lower(), _slug(last), customer_id or '')
-        kwargs = dict(customer_id=customer_id, status_id=statuses[i % len(statuses)],
-                      billing=address(first, last, email, country_iso2=rng.choice(countries)),
-                      shipping_cost=rng.choice([Decimal('0'), Decimal('5.00'), Decimal('9.99')]),
-                      date_created=start + dt.timedelta(seconds=i * step_seconds))
-        kwargs.update(order_kwargs)
-        o = order(lines=lines_, **kwargs)
-        result.append(store.add_order(o) if store is not None else o)
-    return result
-
-
-# ---------------------------------------------------------------- sandbox
-
-def populate_sandbox(store):
-    """Small deterministic sandbox (used by ``python -m fake_bigcommerce --seed``).
-
-    Products 111-114 (simple), 115 (Hoodie: Size x Color variants, L/Blue
-    custom priced); orders 101-106 in statuses 1, 11, 9, 10, 11 (EUR) and 11.
-    Order dates are relative to the store clock (newest one hour ago).
-    """
-    simple = [
-        product(id=111, name='Plain T-Shirt', sku='TSHIRT-PLAIN', price=Decimal('15.00'),
-                description='<p>Cotton t-shirt.</p>', variants=[variant('TSHIRT-PLAIN', id=401)]),
-        product(id=112, name='Coffee Mug', sku='MUG-01', price=Decimal('8.50'),
-                description='<p>Stoneware mug, 350&nbsp;ml.</p>', variants=[variant('MUG-01', id=402)]),
-        product(id=113, name='Notebook A5', sku='NB-A5', price=Decimal('4.25'),
-                description='<p>Dotted <b>A5</b> notebook.</p>', variants=[variant('NB-A5', id=403)]),
-        product(id=114, name='Linen Towel', sku='TOWEL-LIN', price=Decimal('12.00'),
-                sale_price=Decimal('10.00'), description='<p>Linen towel.</p>',
-                variants=[variant('TOWEL-LIN', id=404)]),
-    ]
-    hoodie_variants, vid = [], 410
-    for size in SIZES:
-        for colour in COLOURS:
-            hoodie_variants.append(variant(
-                'HOODIE-%s-%s' % (size, colour.upper()), id=vid,
-                options={'Size': size, 'Color': colour},
-                price=Decimal('42.00') if (size, colour) == ('L', 'Blue') else None))
-            vid += 1
-    hoodie = product(id=115, name='Hoodie', sku='HOODIE', price=Decimal('39.00'),
-                     description='<p>Warm hoodie in three sizes and two colours.</p>',
-                     variants=hoodie_variants)
-    added = [store.add_product(p) for p in simple + [hoodie]]
-    tshirt, mug, notebook, towel, hoodie = added
-    l_blue = next(v for v in hoodie['variants'] if v['sku'] == 'HOODIE-L-BLUE')
-    m_red = next(v for v in hoodie['variants'] if v['sku'] == 'HOODIE-M-RED')
-
-    now = store.now()
-    ago = lambda hours: now - dt.timedelta(hours=hours)  # noqa: E731
-    jane = address('Jane', 'Doe', 'janedoe@example.com')
-    john = address('John', 'Smith', 'john.smith@example.com', 'GB')
-    anna = address('Anna', 'Müller', 'anna.mueller@example.com', 'DE')
-    specs = [
-        order(id=101, lines=[line(mug, 2)], customer_id=0, billing=jane, status_id=1,
-              payment_status='pending', date_created=ago(120)),  # guest, Pending
-        order(id=102, lines=[line(hoodie, 1, variant=l_blue), line(notebook, 3)],
-              customer_id=7, billing=jane, status_id=11, shipping_cost=Decimal('5.00'),
-              handling_cost=Decimal('2.00'), tax_rate=Decimal('0.0825'),
-              date_created=ago(96)),  # registered, shipping + handling
-        order(id=103, lines=[line(tshirt, 2), line(towel, 1)], customer_id=8, billing=john,
-              status_id=9, coupon=coupon('SAVE5', Decimal('5.00'), coupon_id=1),
-              shipping_cost=Decimal('4.95'), tax_rate=Decimal('0.20'), tax_inclusive=True,
-              currency='GBP', date_created=ago(72)),  # coupon
-        order(id=104, lines=[line(hoodie, 2, variant=m_red)], customer_id=7, billing=jane,
-              status_id=10, tax_rate=Decimal('0.0825'), date_created=ago(48)),  # Completed
-        order(id=105, lines=[line(mug, 1), line(tshirt, 1)], customer_id=0, billing=anna,
-              status_id=11, currency='EUR', tax_rate=Decimal('0.19'), tax_inclusive=True,
-              shipping_cost=Decimal('6.90'), payment_method='PayPal',
-              date_created=ago(24)),  # EUR
-        order(id=106, lines=[line(None, 1, name='Gift wrapping service', sku='SRV-WRAP',
-                                  price=Decimal('3.50')), line(notebook, 1)],
-              customer_id=9, billing=jane, status_id=11, discount_amount=Decimal('1.00'),
-              payment_method='Cash', payment_status='', date_created=ago(1)),  # custom line
-    ]
-    return added, [store.add_order(o) for o in specs]
+# Builders kept in files of their own, reached from here as before.
+from .refund_items import (  # noqa: E402, F401
+    refund_fee,
+    refund_gift_wrapping,
+    refund_handling,
+    refund_order,
+    refund_product,
+    refund_shipping,
+)
+from .sample_data import _FIRST, _LAST, orders, populate_sandbox  # noqa: E402, F401
