@@ -622,6 +622,93 @@ def test_random_refunds_in_steps_give_back_the_order(store):
     assert steps > 60
 
 
+def _tax_at(basis, rate, inclusive):
+    """The tax a basis amount holds at ``rate`` (fraction), to the cent, half up."""
+    cent = D('0.01')
+    if inclusive:
+        return basis - (basis / (1 + rate)).quantize(cent, 'ROUND_HALF_UP')
+    return (basis * rate).quantize(cent, 'ROUND_HALF_UP')
+
+
+def test_shipping_coupon_over_two_addresses_refunds_what_each_address_paid(server, store, http):
+    """Shipping 10.00 at 8.25 % to Austin, 7.00 at 5 % to Chicago, a 3.40 shipping coupon.
+
+    The coupon in proportion to each address's shipping (money.py ⚠️): 3.40 x 10 / 17 =
+    2.00 off Austin, 1.40 off Chicago. Paid: exclusive, Austin 8.00 + 0.66, Chicago
+    5.60 + 0.28; inclusive, Austin 8.00 holding 0.61 (8.00 / 1.0825 = 7.3903 -> 7.39),
+    Chicago 5.60 holding 0.27 (5.60 / 1.05 = 5.3333 -> 5.33). The same whichever way the
+    order reports the coupon (shipping_discount_in_cost)."""
+    book = store.add_product(factory.product(name='Book', sku='BOOK', price=D('40.00')))
+    expected = {False: ((8.66, 0.66), (5.88, 0.28)), True: ((8.00, 0.61), (5.60, 0.27))}
+    for inclusive in (False, True):
+        for in_cost in (False, True):
+            order = store.add_order(factory.order(
+                lines=[factory.line(book, 1)], tax_rate=D('0.05'), tax_inclusive=inclusive,
+                shipping=[factory.address(city='Austin'), factory.address(city='Chicago')],
+                shipping_cost=[D('10.00'), D('7.00')], shipping_tax_rate=[D('0.0825'), D('0.05')],
+                coupon=factory.coupon('SHIP', D('3.40'), type=3), shipping_discount_in_cost=in_cost))
+            oid = order['id']
+            austin, chicago = store.order_shipping_addresses[oid]
+            assert (austin['cost_tax'], chicago['cost_tax']) == (
+                ('0.6100', '0.2700') if inclusive else ('0.6600', '0.2800'))
+            assert store.refundable(oid)['SHIPPING'] == {austin['id']: D('8.00'), chicago['id']: D('5.60')}
+            # Chicago's shipping over HTTP, as paid: then nothing of it is left
+            total, tax = expected[inclusive][1]
+            r = http('POST', 'v3/orders/%s/payment_actions/refunds' % oid, json={
+                'items': [factory.refund_shipping(chicago, D('5.60'))],
+                'payments': [{'provider_id': 'stripe', 'amount': total, 'offline': False}]})
+            assert r.status_code == 201, r.text
+            assert (r.json()['data']['total_amount'], r.json()['data']['total_tax']) == (total, tax)
+            with pytest.raises(lifecycle.RefundError, match='exceeds the refundable amount'):
+                store.create_refund(oid, [factory.refund_shipping(chicago, D('0.01'))])
+            austin_refund = store.create_refund(oid, [factory.refund_shipping(austin, D('8.00'))])
+            assert (austin_refund['total_amount'], austin_refund['total_tax']) == expected[inclusive][0]
+            # together: the order's shipping as paid, to the cent
+            paid = D(order['shipping_cost_inc_tax']) - (0 if in_cost else D('3.40'))
+            assert sum(D(str(r['total_amount'])) for r in store.order_refunds(oid)) == paid
+            assert store.refundable(oid)['SHIPPING'] == {austin['id']: D('0.00'), chicago['id']: D('0.00')}
+
+
+def test_random_multi_address_shipping_refunds_give_back_what_each_address_paid(store):
+    """Random orders shipping to several addresses with a shipping coupon (both ways of
+    reporting it, both pricing modes): each address's shipping refunded whole gives back
+    that address's tax, which its paid amount holds at its own rate; together they are
+    the order's shipping paid; the rest of the order is then refundable to the cent."""
+    rng = random.Random(4242)
+    products = factory.catalog(6, variants_every=3, seed=5, store=store)
+    split = 0
+    for _n in range(80):
+        coupon = factory.coupon('SHIPR', D(rng.randint(1, 3000)) / 100, type=rng.choice((3, 3, 4)))
+        kw = random_orders.random_order_kwargs(rng, products, multi_address_chance=1.0, coupon=[coupon],
+                                                shipping_discount_in_cost=rng.random() < 0.25,
+                                                wrapping_cost=D('0'))
+        order = store.add_order(factory.order(**kw))
+        oid, inclusive = order['id'], kw['tax_inclusive']
+        addresses = store.order_shipping_addresses[oid]
+        coupon_off = D(str(store.order_coupons[oid][0]['discount'])).quantize(D('0.01'))
+        left = store.refundable(oid)['SHIPPING']
+        given = D(0)
+        for address, rate in zip(addresses, kw['shipping_tax_rate'], strict=True):
+            amount = left[address['id']]
+            assert amount >= 0, oid
+            if not amount:
+                assert D(address['cost_tax']) == 0, oid
+                continue
+            refund = store.create_refund(oid, [factory.refund_shipping(address, amount)])
+            assert D(str(refund['total_tax'])) == D(address['cost_tax']) == _tax_at(amount, rate, inclusive), oid
+            given += D(str(refund['total_amount']))
+        paid = D(order['shipping_cost_inc_tax']) - (0 if kw['shipping_discount_in_cost'] else coupon_off)
+        assert given == paid, oid
+        if coupon_off and not kw['shipping_discount_in_cost'] and sum(1 for a in left.values() if a) > 1:
+            split += 1
+        if store.full_refund_items(oid):
+            store.refund_everything(oid)
+        refunds = store.order_refunds(oid)
+        assert sum(D(str(r['total_amount'])) for r in refunds) == D(order['total_inc_tax']), oid
+        assert sum(D(str(r['total_tax'])) for r in refunds) == D(order['total_tax']), oid
+    assert split > 15
+
+
 def test_batch_endpoint_pages_refunds_of_many_orders(server, store, http):
     orders = [mug_and_tea(store) for _i in range(4)]
     created = []

@@ -8,8 +8,10 @@ uses the products and taxes of what it gives back:
   given back in the same share;
 * SHIPPING, HANDLING, GIFT_WRAPPING, FEE: the amount asked for, else the whole
   charge, at the charge's rate (a FEE read back names the order, not the fee: see
-  _fee_charges). The amount is read in the pricing basis (the
-  refunds guide's example: shipping 10 + a 10.00 item taxed 0.83 -> 20.83);
+  _fee_charges; SHIPPING / HANDLING name a shipping address: on an order shipping
+  to several, that address's own line and rate, see _address_charges). The amount
+  is read in the pricing basis (the refunds guide's example: shipping 10 + a 10.00
+  item taxed 0.83 -> 20.83);
   a store reading it otherwise only changes the adjustment below;
 * ORDER: an order-level amount, untaxed ("does not affect tax liability");
 * any other type (the spec's AmountBoundItem lists TAX too): its amount, as ORDER.
@@ -78,6 +80,8 @@ def _charge_lines(item, plan, inclusive, step):
     charges = [line for line in plan.lines if line.kind == kind]
     if kind == m.FEE:
         charges = _fee_charges(item, charges)
+    else:
+        charges = _address_charges(item, charges)
     if not charges:
         if item.requested_amount:   # nothing to follow: an untaxed amount
             return [m.PlannedLine(REFUND_ADJUSTMENT, Decimal(1), item.requested_amount, None)]
@@ -85,6 +89,16 @@ def _charge_lines(item, plan, inclusive, step):
     charge = charges[0]
     amount = charge.amount if item.requested_amount is None else item.requested_amount
     return [m.PlannedLine(kind, Decimal(1), amount, charge.rate, charge.source)] if amount else []
+
+
+def _address_charges(item, charges):
+    """The shipping or handling a SHIPPING / HANDLING item gives back. Its item_id is
+    the order's shipping address id: an order shipping to several has one line per
+    address (its source: that address), the item's own; else (one line for the
+    order, or an address the plan does not show apart) the order's first line."""
+    own = [line for line in charges if line.source is not None
+           and getattr(line.source, "id", None) == item.item_id]
+    return own or charges
 
 
 def _fee_charges(item, fees):

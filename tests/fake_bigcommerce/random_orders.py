@@ -25,10 +25,9 @@ catalog). Each order draws:
 * with ``multi_address_chance`` (default 0: one address, the billing one),
   orders ship to 2..``max_addresses`` addresses: each line goes to
   one of them, each address has its own shipping price and its own shipping
-  and handling rates (BigCommerce prices and taxes shipping per address).
-  Such an order with a shipping coupon reports it in the shipping cost
-  (``shipping_discount_in_cost``): lifecycle.py's refunds read a coupon left
-  out of the cost on the first address only.
+  and handling rates (BigCommerce prices and taxes shipping per address);
+  a shipping coupon is spread over the addresses as money.py prices it, in
+  either way of reporting it (``shipping_discount_in_cost``).
 
 Any option of ``random_order_kwargs`` fixes a choice instead of drawing it;
 other keyword arguments are passed to ``factory.order`` unchanged.
@@ -166,12 +165,12 @@ def random_order_kwargs(rng, products, tax_inclusive=_DRAWN, tax_before_discount
         if rng.random() < 0.2:
             kwargs['discount_amount'] = _money(rng, '0.01', lines_total * Decimal('0.1'))
     if multi_address_chance and max_addresses > 1 and rng.random() < multi_address_chance:
-        _ship_to_several(rng, kwargs, chosen, rng.randint(2, max_addresses), shipping_discount_in_cost)
+        _ship_to_several(rng, kwargs, chosen, rng.randint(2, max_addresses))
     kwargs.update(order_kwargs)
     return kwargs
 
 
-def _ship_to_several(rng, kwargs, rates, count, in_cost):
+def _ship_to_several(rng, kwargs, rates, count):
     """Ship the order's lines to ``count`` addresses, each with its own shipping
     price (when the order has shipping) and its own shipping and handling rates."""
     billing = kwargs['billing']
@@ -186,8 +185,6 @@ def _ship_to_several(rng, kwargs, rates, count, in_cost):
                                    for _ in range(count)]
     kwargs['shipping_tax_rate'] = [rng.choice(rates) for _ in range(count)]
     kwargs['handling_tax_rate'] = [rng.choice(rates) for _ in range(count)]
-    if any(c['type'] in (3, 4) for c in kwargs.get('coupon') or ()) and in_cost is _DRAWN:
-        kwargs['shipping_discount_in_cost'] = True
 
 
 def random_order(rng, products, **options):

@@ -60,13 +60,28 @@ def _charge_paid(store, order, kind, row):
     prefix = 'cost' if kind == SHIPPING else 'handling_cost'
     ex, inc, tax = (dec(row['%s_%s' % (prefix, s)]) for s in ('ex_tax', 'inc_tax', 'tax'))
     if kind == SHIPPING:
-        spec = store.order_specs.get(order['id']) or {}
-        addresses = store.order_shipping_addresses.get(order['id'], [])
-        if not spec.get('shipping_discount_in_cost') and addresses and addresses[0] is row:
-            d = sum((dec(c['discount']) for c in store.order_coupons.get(order['id'], [])
-                     if c.get('type') in (3, 4)), ZERO)
-            ex, inc = ex - d, inc - d
+        d = _shipping_coupon_share(store, order, row)
+        ex, inc = ex - d, inc - d
     return ex, inc, tax
+
+
+def _shipping_coupon_share(store, order, row):
+    """The part of the shipping coupons' discount (types 3, 4) an address's
+    ``cost_*`` still hold: none when they are after the coupon
+    (``shipping_discount_in_cost``), else the address's share of it, spread
+    as money.py prices it: in proportion to each address's shipping
+    (``base_cost``, the shipping before the coupon)."""
+    spec = store.order_specs.get(order['id']) or {}
+    addresses = store.order_shipping_addresses.get(order['id'], [])
+    if spec.get('shipping_discount_in_cost') or not any(a is row for a in addresses):
+        return ZERO
+    d = sum((dec(c['discount']) for c in store.order_coupons.get(order['id'], [])
+             if c.get('type') in (3, 4)), ZERO)
+    parts = [dec(a['base_cost']) for a in addresses]
+    if not d or sum(parts) <= 0:
+        return ZERO
+    index = next(i for i, a in enumerate(addresses) if a is row)
+    return money.allocate(d, parts)[index]
 
 
 def _side(store, order, given):
