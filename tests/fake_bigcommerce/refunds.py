@@ -29,8 +29,9 @@ build them). For each item the store computes ``ex``, ``inc`` and ``tax``
   (product 10.00 + tax 0.83, shipping amount 10 -> total 20.83, quote
   21.83 with a 1.00 ORDER item) shows amounts given before tax on an
   exclusive store, hence the default. Paid on that side: the address's
-  ``cost_*`` (``handling_cost_*``) less the shipping coupons' discount
-  when ``shipping_cost_*`` are before the coupon (money.py). Tax = the
+  ``cost_*`` (``handling_cost_*``) less its share of the shipping coupons'
+  discount (in proportion to each address's shipping, as money.py prices
+  it) when ``shipping_cost_*`` are before the coupon. Tax = the
   charged tax (``cost_tax`` / ``handling_cost_tax``) pro rata to the
   amount, cumulative: ``cents(T*(d+a)/P) - cents(T*d/P)`` with d the amount
   refunded before on that side; the other side = a + tax ('ex') or a - tax
