@@ -51,8 +51,8 @@ class StockPicking(models.Model):
     def _bigcommerce_note_unmatched(self, rows):
         names = sorted({getattr(row, "name", "") or "?" for row in rows})
         self.message_post(body=self.env._(
-            "Not in the BigCommerce shipment: %s (no line of BigCommerce order %s matches it). Mark it "
-            "shipped in BigCommerce by hand.", ", ".join(names), self.bigcommerce_order_id))
+            "Not in the BigCommerce shipment: %(products)s (no line of BigCommerce order %(order)s matches "
+            "it). Mark it shipped in BigCommerce by hand.", products=", ".join(names), order=self.bigcommerce_order_id))
 
     def _bigcommerce_schedule_activity(self):
         """One activity for the cart's Responsible while the shipment is on hold."""
