@@ -140,7 +140,7 @@ class TestRefusals(ShipmentCase):
         self.assertEqual((picking.bigcommerce_shipment_state, picking.bigcommerce_shipment_hold), ("error", False))
         for _attempt in range(4):
             self.assertFalse(picking.bigcommerce_shipment_hold)
-            self.fail_next_post(500)
+            self.fail_next_post(500, retry=True)
             self.send()
         self.assertEqual((picking.bigcommerce_shipment_failures, picking.bigcommerce_shipment_hold), (5, True))
         self.assertEqual(len(self.activities(picking)), 1)

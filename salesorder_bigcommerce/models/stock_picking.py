@@ -6,7 +6,10 @@ scheduled action, which sends the shipments in its own transaction. A failure
 (refused, rate limited, store error, timeout, no answer) marks the delivery
 *to retry* with the message; the scheduled action retries, and so does the
 delivery's button. services/shipments.py makes sure a retry after a lost
-answer does not ship twice. A lasting refusal (400/422, 403, a deleted or a
+answer does not ship twice. A tracking number or carrier set once the shipment
+was sent (Odoo's *Send to Shipper* sets it on a done delivery) marks the
+delivery *to send* again, its tracking to update: the scheduled action puts it
+on the shipments kept (a PUT each), never posts one again. A lasting refusal (400/422, 403, a deleted or a
 cancelled order), or MAX_FAILURES failures in a row, stops the automatic
 retries: the delivery stays *to retry*, on hold, with an activity for the
 cart's Responsible; its button still sends. What each delivery ships is
@@ -34,6 +37,7 @@ CRON_XMLID = "salesorder_bigcommerce.ir_cron_bigcommerce_shipments"
 # blindly (the next send reads the order's shipments first).
 SEND_OPTIONS = {"timeout": 15, "max_retries": 1, "max_rate_limit_wait": 5.0}
 CRON_BATCH = 200
+TRACKING_FIELDS = frozenset({"carrier_tracking_ref", "carrier_id"})
 MAX_FAILURES = 5     # failures in a row before the scheduled action stops retrying
 
 
@@ -64,6 +68,10 @@ class StockPicking(models.Model):
         string="BigCommerce Shipment On Hold", readonly=True, copy=False,
         help="BigCommerce refused the shipment (or it failed too often): the scheduled action no longer "
              "retries it. Correct what the message says, then use Send to BigCommerce.")
+    bigcommerce_shipment_update = fields.Boolean(
+        string="BigCommerce Tracking to Update", readonly=True, copy=False,
+        help="The tracking reference or the carrier changed after the shipment was sent: the scheduled "
+             "action puts it on the BigCommerce shipments of this delivery.")
     bigcommerce_shipment_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False,
                                                        ondelete="set null")
 
@@ -84,6 +92,35 @@ class StockPicking(models.Model):
         self._bigcommerce_mark_to_send()
         return result
 
+    def write(self, vals):
+        # A tracking reference or carrier set once the shipment was sent goes to BigCommerce too.
+        before = {}
+        if TRACKING_FIELDS & set(vals):
+            before = {picking.id: picking._bigcommerce_tracking_key() for picking in self
+                      if picking.bigcommerce_shipment_state == "sent" and picking.bigcommerce_shipment_ids}
+        result = super().write(vals)
+        if before:
+            self.filtered(lambda p: p.id in before and before[p.id] != p._bigcommerce_tracking_key()
+                          )._bigcommerce_mark_tracking_update()
+        return result
+
+    def _bigcommerce_tracking_key(self):
+        return (self.carrier_tracking_ref or "").strip(), self.carrier_id.id
+
+    def _bigcommerce_mark_tracking_update(self):
+        """Sent deliveries whose tracking changed: to send again, as an update of their shipments."""
+        if not self:
+            return
+        self.write({"bigcommerce_shipment_state": "to_send", "bigcommerce_shipment_update": True,
+                    "bigcommerce_shipment_error": False, "bigcommerce_shipment_failures": 0,
+                    "bigcommerce_shipment_hold": False})
+        self._bigcommerce_trigger_cron()
+
+    def _bigcommerce_trigger_cron(self):
+        cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
     def _bigcommerce_last_step(self):
         """The step that hands the goods to the customer (not a pick or a pack step)."""
         self.ensure_one()
@@ -96,9 +133,7 @@ class StockPicking(models.Model):
                                  and p._bigcommerce_last_step())
         if pickings:
             pickings.write({"bigcommerce_shipment_state": "to_send", "bigcommerce_shipment_error": False})
-            cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger()
+            pickings._bigcommerce_trigger_cron()
 
     # ------------------------------------------------------------------
     # Sending
@@ -139,8 +174,14 @@ class StockPicking(models.Model):
             try:
                 with self.env.cr.savepoint():
                     picking._bigcommerce_send_shipments(clients)
-            except Exception:   # noqa: BLE001 - one delivery must not stop the others
+            except Exception as error:   # noqa: BLE001 - one delivery must not stop the others
                 _logger.exception("BigCommerce: sending the shipment of %s failed", picking.name)
+                # Its outcome is unknown (a shipment may have been made): to retry, as a retry.
+                try:
+                    with self.env.cr.savepoint():
+                        picking._bigcommerce_sent(bc_shipments.SendResult(error=error))
+                except Exception:   # noqa: BLE001
+                    _logger.exception("BigCommerce: could not record the failure of %s", picking.name)
             Cart._sync_commit()     # each delivery's outcome is kept, whatever comes next
 
     def _bigcommerce_lock(self, automatic=False):
@@ -154,7 +195,7 @@ class StockPicking(models.Model):
         except psycopg2.OperationalError:   # lock not available, or changed since our snapshot
             return False
         self.invalidate_recordset(["bigcommerce_shipment_state", "bigcommerce_shipment_ids",
-                                   "bigcommerce_shipment_hold"])
+                                   "bigcommerce_shipment_hold", "bigcommerce_shipment_update"])
         return self.bigcommerce_shipment_state in SEND_STATES and not (automatic and self.bigcommerce_shipment_hold)
 
     def _bigcommerce_send_shipments(self, clients=None):
@@ -171,6 +212,14 @@ class StockPicking(models.Model):
 
     def _bigcommerce_send_one(self, client):
         self.ensure_one()
+        own = bc_shipments.parse_ids(self.bigcommerce_shipment_ids)
+        if self.bigcommerce_shipment_update and own:
+            # Sent already, its tracking changed since: put on its shipments, never posted again.
+            provider, carrier = self.sudo().bigcommerce_cart_id._bigcommerce_carrier_codes(self.carrier_id)
+            self._bigcommerce_sent(bc_shipments.update_tracking(
+                client, self.bigcommerce_order_id, own,
+                bc_shipments.tracking_values(self.carrier_tracking_ref, provider, carrier)))
+            return
         try:
             order = bc_shipments.read_order(client, self.bigcommerce_order_id)
             bc_shipments.check_shippable(order)
@@ -180,7 +229,8 @@ class StockPicking(models.Model):
         planned, unmatched = self._bigcommerce_planned_shipments(order)
         if not planned:
             self.write({"bigcommerce_shipment_state": "none", "bigcommerce_shipment_error": False,
-                        "bigcommerce_shipment_hold": False, "bigcommerce_shipment_failures": 0})
+                        "bigcommerce_shipment_hold": False, "bigcommerce_shipment_failures": 0,
+                        "bigcommerce_shipment_update": False})
             self.message_post(body=self.env._(
                 "Not sent to BigCommerce: its lines do not say which BigCommerce order lines they are "
                 "(order imported before shipments were sent), and none matches a line of the order by "
@@ -193,9 +243,12 @@ class StockPicking(models.Model):
                               ("bigcommerce_order_id", "=", self.bigcommerce_order_id),
                               ("id", "!=", self.id), ("bigcommerce_shipment_ids", "!=", False)])
         taken = {i for other in others for i in bc_shipments.parse_ids(other.bigcommerce_shipment_ids)}
+        # A retry (an attempt failed, or its outcome is unknown): a shipment of the same address
+        # and items is this delivery's whatever its tracking number (typed since, perhaps).
+        retry = self.bigcommerce_shipment_state == "error" or bool(own)
         result = bc_shipments.send_shipments(
             client, self.bigcommerce_order_id, planned, self._bigcommerce_ordered_quantities(),
-            own=bc_shipments.parse_ids(self.bigcommerce_shipment_ids), taken=taken, order=order)
+            own=own, taken=taken, order=order, retry=retry)
         self._bigcommerce_sent(result)
 
     def _bigcommerce_sent(self, result):
@@ -211,6 +264,9 @@ class StockPicking(models.Model):
             notes.append(self.env._("Shipment %(ids)s was already in BigCommerce order %(order)s (an answer "
                                     "lost on the way): kept, not sent again.",
                                     ids=", ".join(map(str, result.found)), order=self.bigcommerce_order_id))
+        if result.updated:
+            notes.append(self.env._("Tracking of shipment %(ids)s updated in BigCommerce order %(order)s.",
+                                    ids=", ".join(map(str, result.updated)), order=self.bigcommerce_order_id))
         if result.nothing_left:
             notes.append(self.env._("BigCommerce order %(order)s has nothing left to ship for this delivery "
                                     "(shipped already): no shipment sent.", order=self.bigcommerce_order_id))
@@ -230,7 +286,8 @@ class StockPicking(models.Model):
             _logger.info("BigCommerce shipment of %s not sent: %s", self.name, result.error)
         else:
             values.update(bigcommerce_shipment_state="sent", bigcommerce_shipment_error=False,
-                          bigcommerce_shipment_failures=0, bigcommerce_shipment_hold=False)
+                          bigcommerce_shipment_failures=0, bigcommerce_shipment_hold=False,
+                          bigcommerce_shipment_update=False)
         self.write(values)
         if notes:
             self.message_post(body=Markup("<br/>").join(notes))

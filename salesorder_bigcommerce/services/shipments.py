@@ -7,9 +7,18 @@ line id, never the catalog product id) with the quantities actually done.
 A shipment is never made twice, even when the answer to a POST was lost on
 the way: before posting, the order's shipments are read, and one made for the
 same delivery (same address, same items and quantities, same tracking number,
-not already kept by another delivery) is taken instead of posting again.
-Quantities are capped at what the order holds less what its shipments
-already shipped, in Odoo's document and in BigCommerce's own order lines.
+not already kept by another delivery) is taken instead of posting again. On a
+retry (an attempt failed, or its outcome is unknown) the tracking number may
+have been typed since: there the match ignores the tracking number, and the
+shipment found gets the delivery's tracking with a PUT. Quantities are capped
+at what the order holds less what its shipments already shipped, in Odoo's
+document and in BigCommerce's own order lines. A first attempt whose order
+lines show nothing shipped yet skips the read of the shipments (none can be
+this delivery's).
+
+A tracking number (or carrier) set once the shipment was sent is put on the
+shipments kept (``update_tracking``: PUT /v2/orders/{id}/shipments/{id}),
+never posted again.
 
 Each send reads the order first (one GET, its lines embedded): its status (no
 shipment for a cancelled or declined order), its lines (quantity, quantity
@@ -77,15 +86,19 @@ class PlannedShipment:
     shipping_provider: str = ''
     tracking_carrier: str = ''
 
+    def tracking(self):
+        """What a PUT of a shipment's tracking sends (orderShipment_Put)."""
+        return {'tracking_number': self.tracking_number[:MAX_TRACKING_NUMBER],
+                'shipping_provider': self.shipping_provider or '',
+                'tracking_carrier': self.tracking_carrier or ''}
+
     def payload(self, items=None):
         items = self.items if items is None else items
         return {
             'order_address_id': self.address_id,
             'items': [{'order_product_id': line_id, 'quantity': quantity}
                       for line_id, quantity in sorted(items.items())],
-            'tracking_number': self.tracking_number[:MAX_TRACKING_NUMBER],
-            'shipping_provider': self.shipping_provider or '',
-            'tracking_carrier': self.tracking_carrier or '',
+            **self.tracking(),
         }
 
 
@@ -95,6 +108,7 @@ class SendResult:
     ids: list = field(default_factory=list)
     posted: list = field(default_factory=list)       # ids created by this run
     found: list = field(default_factory=list)        # ids found already made (a lost answer)
+    updated: list = field(default_factory=list)      # ids whose tracking was put (PUT)
     nothing_left: list = field(default_factory=list)   # PlannedShipments already fully shipped
     error: BigCommerceError = None
 
@@ -266,29 +280,38 @@ def _candidates(row, lines):
     return [line for line in shippable if line.sku and line.sku in skus]
 
 
-def send_shipments(client, order_id, planned_shipments, ordered, *, own=(), taken=(), order=None):
+def send_shipments(client, order_id, planned_shipments, ordered, *, own=(), taken=(), order=None, retry=False):
     """Make sure BigCommerce has one shipment per PlannedShipment; returns a SendResult.
 
     `ordered`: {order line id: quantity ordered}; `own`: shipment ids this delivery
     already kept; `taken`: ids kept by the order's other deliveries; `order`: the
-    OrderState read before (its lines cap the quantities too). A failure
-    (BigCommerceError) stops the run and is returned with what was done before it."""
+    OrderState read before (its lines cap the quantities too); `retry`: an attempt
+    before failed or may have (its answer lost): a shipment of the same address and
+    items is this delivery's whatever its tracking number, which is then put right.
+    A failure (BigCommerceError) stops the run and is returned with what was done
+    before it."""
     result = SendResult()
     taken = set(taken)
     try:
-        shipments = read_shipments(client, order_id)
+        first_time = not retry and not own and nothing_shipped(planned_shipments, order)
+        shipments = [] if first_time else read_shipments(client, order_id)
         shipped = shipped_quantities(shipments)
         for planned in planned_shipments:
             found = find_shipment(planned, shipments, taken, own)
             items = capped_items(planned, ordered, shipped, order) if found is None else None
-            if found is None and items != {k: v for k, v in planned.items.items() if v}:
-                # Less is left than the delivery holds: perhaps it was shipped already,
-                # with another tracking number typed since.
+            if found is None and (retry or items != {k: v for k, v in planned.items.items() if v}):
+                # A retry, or less is left than the delivery holds: perhaps it was shipped
+                # already, with another tracking number typed since.
                 found = find_shipment(planned, shipments, taken, own, loose=True)
             if found is not None:
                 taken.add(found)
                 result.ids.append(found)
                 result.found.append(found)
+                shipment = next(s for s in shipments if _int(s.get('id')) == found)
+                if _tracking_differs(shipment, planned):
+                    put_tracking(client, order_id, found, planned.tracking())
+                    shipment.update(planned.tracking())
+                    result.updated.append(found)
                 continue
             if not items:
                 result.nothing_left.append(planned)
@@ -311,6 +334,46 @@ def send_shipments(client, order_id, planned_shipments, ordered, *, own=(), take
     except BigCommerceError as error:
         result.error = error
     return result
+
+
+def nothing_shipped(planned_shipments, order):
+    """Whether the order just read shows nothing shipped on any line the delivery ships:
+    then no shipment of the order can be the delivery's, and none needs reading."""
+    line_ids = {line_id for planned in planned_shipments for line_id in planned.items}
+    return bool(order and line_ids) and all(
+        line_id in order.lines and order.lines[line_id].quantity_shipped == 0 for line_id in line_ids)
+
+
+def _tracking_differs(shipment, planned):
+    """Whether a shipment found needs the delivery's tracking: it has one (a found shipment's
+    tracking number is never wiped) and the shipment holds another, or another carrier."""
+    wanted = planned.tracking()
+    return bool(wanted['tracking_number'].strip()) and any(
+        str(shipment.get(key) or '').strip() != value.strip() for key, value in wanted.items())
+
+
+def put_tracking(client, order_id, shipment_id, values):
+    """PUT /v2/orders/{id}/shipments/{shipment_id} (orderShipment_Put) with the tracking
+    number, shipping provider and tracking carrier: a shipment kept, put right."""
+    return client._request('PUT', f'/v2/orders/{order_id}/shipments/{shipment_id}', json=dict(values))
+
+
+def update_tracking(client, order_id, shipment_ids, values):
+    """Put the delivery's tracking (`values`, PlannedShipment.tracking()) on each of its
+    shipments; never a new shipment. A failure stops the run (the PUT is idempotent:
+    the next run puts them all again)."""
+    result = SendResult(ids=list(shipment_ids))
+    try:
+        for shipment_id in shipment_ids:
+            put_tracking(client, order_id, shipment_id, values)
+            result.updated.append(shipment_id)
+    except BigCommerceError as error:
+        result.error = error
+    return result
+
+
+def tracking_values(tracking='', provider='', carrier=''):
+    return PlannedShipment(0, {}, tracking or '', provider or '', carrier or '').tracking()
 
 
 def parse_ids(text):

@@ -14,6 +14,8 @@ Orders from Webhooks*). With it:
 * ``bigcommerce.queued.order`` says which job holds which order, so that a
   webhook and a pass for the same order make one job whichever comes first;
 * a job reads its orders from the store when it starts (never a stale copy),
+  leaves out those an earlier job still waiting holds (it reads them later:
+  two callbacks at once may have made two jobs for one order),
   imports the new ones in the chosen statuses and follows those imported
   (``cart._import_or_update``), commits nothing (queue_job commits when it ends);
 * BigCommerce's rate limit retries the job after the reset time it announces;
@@ -38,6 +40,8 @@ import math
 import random
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -50,6 +54,8 @@ from odoo.addons.salesorder_bigcommerce.services import const
 from odoo.addons.salesorder_bigcommerce.services.errors import BigCommerceError
 
 from .bigcommerce_queued_order import FAILED_STATE, WAITING_STATES, identity_key
+
+QUEUED_STATES = ("pending", "enqueued")     # a job that will read its orders later
 
 _logger = logging.getLogger(__name__)
 
@@ -176,6 +182,14 @@ class BigCommerceCart(models.Model):
         if not cart:
             return _("The cart no longer exists: nothing to import.")
         wanted = list(dict.fromkeys(int(i) for i in order_ids))
+        earlier = cart._queue_held_earlier(wanted)
+        if earlier:
+            wanted = [order_id for order_id in wanted if order_id not in earlier]
+            if not wanted:
+                cart._queue_held_rows().unlink()
+                cart._queue_forget_pending()
+                return _("Nothing to do: an earlier job still waiting imports order %s.",
+                         ", ".join(map(str, sorted(earlier))))
         # A rate limit is not waited out here: the job is retried after the reset time,
         # and the worker is free meanwhile.
         client = cart._get_client(max_rate_limit_wait=0.0)
@@ -197,6 +211,7 @@ class BigCommerceCart(models.Model):
             cart._queue_orders({order_id: dates.get(order_id) for order_id in failed}, origin=origin,
                                eta=random.randint(*RACE_RETRY_SECONDS))
         held.unlink()
+        cart._queue_forget_pending()
         summary = report.summary() or _("nothing to do")
         if failed:
             summary = _("%(summary)s; orders %(orders)s tried again in another job.", summary=summary,
@@ -231,8 +246,7 @@ class BigCommerceCart(models.Model):
 
     def _queue_current_try(self):
         """How many times the running job was tried before (0 the first time)."""
-        uuid = self.env.context.get("job_uuid")
-        job = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1) if uuid else None
+        job = self._queue_running_job()
         return job.retry if job else 0
 
     def _queue_note_failures_apart(self, report):
@@ -244,6 +258,55 @@ class BigCommerceCart(models.Model):
             env = self.env(cr=cr)
             self.with_env(env)._sync_note_failures(report)
             env.flush_all()     # (the cursor's commit flushes only environments still referenced)
+
+    def _queue_running_job(self):
+        uuid = self.env.context.get("job_uuid")
+        return self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1) if uuid else None
+
+    def _queue_held_earlier(self, order_ids):
+        """Orders of the running job that a job made before it, still waiting, holds too
+        (by its rows or its identity key): that job reads them when it starts, after this
+        one, so this one leaves them out. Only earlier jobs count: of two such jobs, the
+        first always imports."""
+        job = self._queue_running_job()
+        if not job or not order_ids:
+            return set()
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT q.bigcommerce_order_id FROM bigcommerce_queued_order q JOIN queue_job j ON j.id = q.job_id
+             WHERE q.cart_id = %s AND q.bigcommerce_order_id = ANY(%s) AND j.id < %s AND j.state IN %s
+        """, [self.id, list(order_ids), job.id, QUEUED_STATES])
+        earlier = {row[0] for row in self.env.cr.fetchall()}
+        if job.identity_key and len(order_ids) == 1 and not earlier:
+            self.env.cr.execute("SELECT 1 FROM queue_job WHERE identity_key = %s AND id < %s AND state IN %s "
+                                "LIMIT 1", [job.identity_key, job.id, QUEUED_STATES])
+            if self.env.cr.fetchone():
+                earlier = set(order_ids)
+        return earlier
+
+    def _queue_forget_pending(self, job_ids=None, order_ids=None):
+        """Delete the pending orders (webhooks') marked with the running job (or `job_ids`),
+        but those a callback counted since they were handed over: their order waits for
+        the job made for that callback."""
+        if job_ids is None:
+            job = self._queue_running_job()
+            job_ids = job.ids if job else []
+        if not job_ids:
+            return
+        query = ["DELETE FROM bigcommerce_pending_order WHERE queue_job_id = ANY(%s) "
+                 "AND queued_count IS NOT DISTINCT FROM callback_count"]
+        params = [list(job_ids)]
+        if order_ids is not None:
+            query.append("AND bigcommerce_order_id = ANY(%s)")
+            params.append(list(order_ids))
+        self.env["bigcommerce.pending.order"].flush_model()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(" ".join(query), params)
+        except psycopg2.errors.SerializationFailure:
+            # A callback counted one of them meanwhile: it stays, for that callback's job.
+            _logger.info("BigCommerce cart %s: pending orders changed meanwhile, kept", self.id)
+        self.env["bigcommerce.pending.order"].invalidate_model()
 
     def _queue_held_rows(self):
         """The rows saying the running job holds its orders (they go when it is done)."""
@@ -272,6 +335,7 @@ class BigCommerceCart(models.Model):
             return
         jobs = rows.job_id
         rows.unlink()
+        self._queue_forget_pending(jobs.ids, settled)
         # A failed job none of whose orders is still to import is done.
         done = jobs - Held.search([("job_id", "in", jobs.ids)]).job_id
         for job in done:

@@ -13,7 +13,7 @@ from odoo.addons.salesorder_bigcommerce.importers.customers import CustomerResol
 from odoo.addons.salesorder_bigcommerce.importers.results import ALREADY, FAILED, SKIPPED, ImportReport, Outcome
 
 from .bigcommerce_cart import INLINE_KEY, LOG_KEY, QUEUED, STALE_AFTER
-from .bigcommerce_queued_order import WAITING_STATES
+from .bigcommerce_queued_order import HOLDING_STATES, WAITING_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -44,27 +44,68 @@ class BigCommerceCart(models.Model):
         return None
 
     def _queue_pending_orders(self):
-        """The orders webhooks announced become jobs; their pending rows go, but those a
-        callback counted since they were read (its order waits for the next wake)."""
+        """The orders webhooks announced become jobs. Their pending rows stay, marked with
+        the job and the callback count it covers; the job deletes them when done
+        (bigcommerce_queued_order.py says why: two callbacks at once make one job). A row
+        is handed over again when a callback counted it since, or when its job is gone or
+        ended without deleting it."""
         self.ensure_one()
-        rows = self._pending_rows()
-        if rows:
-            self._queue_orders(dict.fromkeys(order_id for _id, order_id, _count in rows), origin="webhook")
-            self._pending_done(rows)
+        rows = self._queue_pending_rows()
+        if not rows:
+            return
+        jobs = self._queue_orders(dict.fromkeys(order_id for _id, order_id, _count in rows), origin="webhook")
+        marked = [(row_id, jobs[order_id].id, count) for row_id, order_id, count in rows if jobs.get(order_id)]
+        if marked:
+            # The rows were locked by their callbacks' upsert (or are locked here): a callback
+            # for one of them committed since this transaction began fails it (serialization),
+            # and it is retried, seeing the job.
+            self.env.cr.execute("""
+                UPDATE bigcommerce_pending_order p SET queue_job_id = r.job_id, queued_count = r.callback_count
+                  FROM unnest(%s::int[], %s::int[], %s::int[]) AS r(id, job_id, callback_count)
+                 WHERE p.id = r.id
+            """, [[row[0] for row in marked], [row[1] for row in marked], [row[2] for row in marked]])
+            self.env["bigcommerce.pending.order"].invalidate_model(["queue_job_id", "queued_count"])
+        # Orders whose job ran at once (queue_job's QUEUE_JOB__NO_DELAY) are done.
+        self._pending_done([row for row in rows if not jobs.get(row[1])])
+
+    def _queue_pending_rows(self):
+        """[(row id, order id, callback count)] of the pending orders to hand to jobs: not
+        handed over yet, counted by a callback since, or whose job is gone or ended
+        (done, cancelled) without deleting the row. Those of a job waiting, running or
+        failed (which holds the order: bigcommerce.queued.order) stay as they are."""
+        self.ensure_one()
+        self.env["bigcommerce.pending.order"].flush_model()
+        self.env.cr.execute("""
+            SELECT p.id, p.bigcommerce_order_id, p.callback_count
+              FROM bigcommerce_pending_order p
+              LEFT JOIN queue_job j ON j.id = p.queue_job_id
+             WHERE p.cart_id = %s
+               AND (j.id IS NULL OR p.queued_count IS DISTINCT FROM p.callback_count OR j.state NOT IN %s)
+             ORDER BY p.id
+        """, [self.id, HOLDING_STATES])
+        return self.env.cr.fetchall()
 
     def _compute_pending_order_count(self):
+        """Orders waiting: the pending orders not held by a running or failed job, and the
+        orders of the waiting jobs (each order once)."""
         super()._compute_pending_order_count()
         if not self.ids:
             return
+        self.env["bigcommerce.pending.order"].flush_model()
         self.env.cr.execute("""
-            SELECT q.cart_id, count(DISTINCT q.bigcommerce_order_id)
-              FROM bigcommerce_queued_order q JOIN queue_job j ON j.id = q.job_id
-             WHERE q.cart_id = ANY(%s) AND j.state IN %s
-             GROUP BY q.cart_id
-        """, [self.ids, WAITING_STATES])
+            SELECT cart_id, count(DISTINCT order_id) FROM (
+                SELECT p.cart_id, p.bigcommerce_order_id AS order_id
+                  FROM bigcommerce_pending_order p LEFT JOIN queue_job j ON j.id = p.queue_job_id
+                 WHERE p.cart_id = ANY(%(carts)s) AND (j.id IS NULL OR j.state NOT IN ('started', 'failed'))
+                 UNION
+                SELECT q.cart_id, q.bigcommerce_order_id
+                  FROM bigcommerce_queued_order q JOIN queue_job j ON j.id = q.job_id
+                 WHERE q.cart_id = ANY(%(carts)s) AND j.state IN %(waiting)s
+            ) waiting GROUP BY cart_id
+        """, {"carts": self.ids, "waiting": WAITING_STATES})
         waiting = dict(self.env.cr.fetchall())
         for cart in self:
-            cart.pending_order_count += waiting.get(cart.id, 0)
+            cart.pending_order_count = waiting.get(cart.id, 0)
 
     # ------------------------------------------------------------------
     # Auto-sync passes: pages to jobs

@@ -15,12 +15,23 @@ it is done, never updated: webhooks, passes and jobs never wait on each other
 here. A failed job keeps its rows (its orders stay held by it, visible in Job
 Queue › Failed); they go when its orders are imported by another way, or with
 the job when queue_job removes it.
+
+A webhook's pending order (``bigcommerce.pending.order``) is not deleted when
+its job is made: it is marked with the job and the callback count it covers,
+and its job deletes it when done. Two callbacks for one order at once then meet
+on that row: the second one's upsert meets a row the first one changed, a
+serialization failure, and Odoo's HTTP layer retries the request, which then
+sees the first one's job (deleted, the row would let the second one insert a
+new row and make a second job: queue_job's identity key cannot see a job not
+committed yet).
 """
 from odoo import api, fields, models
 from odoo.tools.sql import create_index
 
 WAITING_STATES = ("wait_dependencies", "pending", "enqueued")
 FAILED_STATE = "failed"
+# A job in these states holds its orders (a pending order marked with it waits for it).
+HOLDING_STATES = (*WAITING_STATES, "started", FAILED_STATE)
 
 
 def identity_key(cart_id, order_id):
@@ -72,3 +83,12 @@ class BigCommerceQueuedOrder(models.Model):
         for order_id, job_id, state, seen in self.env.cr.fetchall():
             holders.setdefault(order_id, (job_id, state, seen))
         return holders
+
+
+class BigCommercePendingOrder(models.Model):
+    _inherit = "bigcommerce.pending.order"
+
+    queue_job_id = fields.Many2one("queue.job", string="Import Job", readonly=True, ondelete="set null",
+                                   index="btree_not_null")
+    # The callback_count its job was made (or found waiting) for: a callback since counts it up.
+    queued_count = fields.Integer(string="Callbacks Handed Over", readonly=True)

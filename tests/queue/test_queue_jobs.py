@@ -91,14 +91,17 @@ class TestOneJobPerOrder(QueueCase):
         self.assertEqual(len(job), 1)
         self.assertEqual((job.identity_key, job.priority), (identity_key(self.cart.id, order["id"]), 5))
         self.assertEqual(self.held(job), [order["id"]])
-        self.assertFalse(self.env["bigcommerce.pending.order"].search([("cart_id", "=", self.cart.id)]),
-                         "the pending order became the job")
+        pending = self.env["bigcommerce.pending.order"].search([("cart_id", "=", self.cart.id)])
+        self.assertEqual((pending.queue_job_id, pending.callback_count, pending.queued_count), (job, 5, 5),
+                         "the pending order is kept, marked with its job")
         self.assertEqual(self.cart.pending_order_count, 1)
         self.server.reset_requests()
         self.run_job(job)
         self.assertEqual(job.state, "done", job.exc_info)
         self.assertTrue(self.documents(order))
         self.assertEqual(len(self.order_requests()), 1)
+        self.assertFalse(pending.exists(), "its job deleted it")
+        self.assertEqual(self.cart.pending_order_count, 0)
 
     def test_a_webhook_then_a_pass_make_one_job_per_order(self):
         first, second = self.add_order(), self.add_order()
@@ -118,9 +121,11 @@ class TestOneJobPerOrder(QueueCase):
         page_job = self.jobs()
         self.callback(second["id"])
         self.assertEqual(self.jobs(), page_job, "the waiting page job already holds the order")
-        self.assertFalse(self.env["bigcommerce.pending.order"].search([("cart_id", "=", self.cart.id)]))
+        pending = self.env["bigcommerce.pending.order"].search([("cart_id", "=", self.cart.id)])
+        self.assertEqual(pending.queue_job_id, page_job)
         self.run_jobs()
         self.assertEqual(self.imported_ids(), [first["id"], second["id"]])
+        self.assertFalse(pending.exists())
 
     def test_a_change_while_the_job_runs_makes_a_new_job(self):
         """As queue_job's identity keys: only a job still waiting takes in a new change

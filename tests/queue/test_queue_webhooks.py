@@ -70,7 +70,9 @@ class TestWebhookJobs(AddonTestTags, HttpCase):
         self.assertEqual(len(job), 1)
         self.assertEqual((job.state, job.channel, job.identity_key),
                          ("pending", "root.bigcommerce", identity_key(self.cart.id, order["id"])))
-        self.assertFalse(self.env["bigcommerce.pending.order"].search([("cart_id", "=", self.cart.id)]))
+        pending = self.env["bigcommerce.pending.order"].search([("cart_id", "=", self.cart.id)])
+        self.assertEqual((pending.queue_job_id, pending.callback_count, pending.queued_count), (job, 50, 50),
+                         "one pending order, kept and marked with its job")
         self.assertEqual(self.cart.pending_order_count, 1)
 
     def test_a_callback_for_an_order_a_pass_handed_to_a_job_makes_no_other(self):
