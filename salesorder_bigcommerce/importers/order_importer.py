@@ -109,6 +109,9 @@ class OrderImporter:
                 with self.env.cr.savepoint():
                     prepared.append(self._prepare(order))
             except (UserError, ValidationError, BigCommerceError, psycopg2.Error) as error:
+                cause = getattr(error, "bigcommerce_error", error)
+                if isinstance(cause, BigCommerceError) and cause.kind == "rate_limited":
+                    raise   # a wait, not a fault of this order: the caller stops and resumes
                 # A database error (e.g. a row made meanwhile by another run) fails this order only.
                 self._forget_created_records()
                 self._fail(report, order, error, claims)

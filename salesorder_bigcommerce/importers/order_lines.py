@@ -6,6 +6,13 @@ then by SKU, importing unknown items on the way (one catalog request per 250
 items); the charges and discounts use the cart's service products; each rate
 becomes the cart's mapped tax (taxes.TaxResolver).
 
+Where the plan would use a rate the cart does not know yet (a new tax would be
+made), the taxes BigCommerce applied to that order are read (one request) and
+the order planned again with them: the rate BigCommerce applied to a line is
+used when it reproduces the line's tax. Once a store's rates are known, orders
+need no such read. A read that fails leaves the inferred rates, noted; a rate
+limit stops the run as any read does.
+
 A line whose item cannot be a product (deleted from the store, refused by the
 item import: e.g. a SKU used twice in the store) lands on the cart's *Custom
 Item* product with the line's name and SKU, and the order still imports, noted.
@@ -15,7 +22,8 @@ from decimal import Decimal
 
 from odoo.exceptions import UserError
 
-from ..exceptions import BigCommerceUserError
+from ..exceptions import BigCommerceUserError, error_message
+from ..services.errors import BigCommerceError
 from . import order_maths, refund_maths
 from .results import NOT_IN_STORE
 
@@ -51,6 +59,8 @@ class LineBuilder:
         self._unreadable = {}               # product id -> why the catalog could not be read
         precision = self.env["decimal.precision"].precision_get("Product Price")
         self.price_step = Decimal(1).scaleb(-precision)
+        self._api = None                    # the cart's client, once a taxes read needs it
+        self._store_rates = {}              # order id -> (rate hints or None, note or None)
 
     def prepare_page(self, orders):
         """Find (or import) the products of every catalog line of a page of orders."""
@@ -153,11 +163,39 @@ class LineBuilder:
     def planned_lines(self, order, currency):
         """(order_maths.OrderPlan, its DocumentLines, notes on lines that need a look)."""
         step = Decimal(str(currency.rounding))
-        plan = order_maths.plan_order(order, self.taxes.known_rates(order.is_tax_inclusive),
-                                      price_step=self.price_step, step=step,
-                                      rounding=self.company.tax_calculation_rounding_method)
+        known = self.taxes.known_rates(order.is_tax_inclusive)
         notes = []
+        plan = self._plan(order, known, step)
+        if any(line.rate and line.rate not in known for line in plan.lines):
+            # A new tax would be made: take the rates BigCommerce applied, where they fit.
+            hints = self.bigcommerce_rates(order, notes)
+            if hints and hints.get(None):
+                plan = self._plan(order, known, step, hints)
         return plan, self.to_document_lines(order, plan.lines, currency, notes), notes
+
+    def _plan(self, order, known, step, hints=None):
+        return order_maths.plan_order(order, known, price_step=self.price_step, step=step,
+                                      rounding=self.company.tax_calculation_rounding_method, hints=hints)
+
+    def bigcommerce_rates(self, order, notes):
+        """The rate hints (order_maths.rate_hints) of the taxes BigCommerce applied to
+        `order`, read once per order; None, with a note, when the store could not say."""
+        if order.id not in self._store_rates:
+            try:
+                if self._api is None:
+                    self._api = self.cart._get_client()
+                taxes = self._api.get_order_taxes(order.id)
+                self._store_rates[order.id] = (order_maths.rate_hints(taxes), None)
+            except BigCommerceError as error:
+                if error.kind == "rate_limited":
+                    raise BigCommerceUserError.from_error(self.env, error) from None
+                self._store_rates[order.id] = (None, self.env._(
+                    "The tax rates BigCommerce applied could not be read (%s): the rates were inferred "
+                    "from the amounts.", error_message(self.env, error)))
+        hints, note = self._store_rates[order.id]
+        if note:
+            notes.append(note)
+        return hints
 
     def refund_lines(self, order, plan, refund, currency):
         """The DocumentLines of a BigCommerce refund's credit note (positive amounts)."""

@@ -16,7 +16,9 @@ rate_maths.py):
   the item keeps its full amount and tax, and the discount is an untaxed line;
 * each rate is inferred from (amount, tax): the rate already met in the order
   or known to the cart when it reproduces the tax, else the one with the
-  fewest decimals that does;
+  fewest decimals that does; where the rate BigCommerce says it applied is
+  given (``hints``, rate_maths.rate_hints of the order's taxes) and
+  reproduces the tax, that rate is used first;
 * shipping and handling are priced and taxed per shipping address
   (``orderShippingAddress.cost_*``, ``handling_cost_*``): an order shipping to
   several addresses gets one line per address, each at its own rate; one
@@ -48,6 +50,7 @@ from .rate_maths import (  # noqa: F401 - the rate maths, used through this modu
     odoo_tax,
     odoo_tax_total,
     quantity_split,
+    rate_hints,
     rate_interval,
     rate_places,
     raw_tax,
@@ -198,13 +201,52 @@ def _candidate_rates(units, inclusive, known, step):
     return candidates
 
 
-def _assign_rates(units, inclusive, known, step):
-    """Give each taxed unit the rate (and reading) that reproduces its tax, using as
-    few rates as can: repeatedly the rate that explains most units, a known rate
-    before an unknown one, fewer decimals before more. Returns the rates used."""
+def unit_key(unit):
+    """The key of a TaxedUnit in rate hints (rate_maths.rate_hints); None for a fee."""
+    if unit.kind == ITEM:
+        return (ITEM, unit.source.id)
+    if unit.kind in (SHIPPING, HANDLING):
+        return (unit.kind, unit.source.id if unit.source is not None else None)
+    if unit.kind == WRAPPING:
+        return (WRAPPING, None)
+    return None
+
+
+def _taxed_before(unit, rate, inclusive, step):
+    """Whether `rate` gives the unit's tax only on its amount before discounts;
+    None when it gives it on no reading."""
+    readings = [before for amount, before in unit.readings() if unit.tax in taxes_of(amount, rate, inclusive, step)]
+    return min(readings) if readings else None
+
+
+def _assign_hinted(taxed, inclusive, hints, step):
+    """Give each taxed unit the rate BigCommerce says it applied, when that rate
+    reproduces the unit's tax; takes those units out of `taxed`. Returns the
+    rates used, the one explaining most units first."""
+    counts = {}
+    for unit in list(taxed):
+        key = unit_key(unit)
+        for rate in (hints.get(key) or ()) if key is not None else ():
+            before = _taxed_before(unit, rate, inclusive, step)
+            if before is not None:
+                unit.rate, unit.taxed_before = rate, before
+                counts[rate] = counts.get(rate, 0) + 1
+                taxed.remove(unit)
+                break
+    return sorted(counts, key=lambda rate: -counts[rate])
+
+
+def _assign_rates(units, inclusive, known, step, hints=None):
+    """Give each taxed unit the rate (and reading) that reproduces its tax: the
+    rate BigCommerce applied to it when `hints` say so; for the others, using as
+    few rates as can: repeatedly the rate that explains most units, a hinted or
+    known rate before an unknown one, fewer decimals before more. Returns the rates used."""
     taxed = [u for u in units if u.tax and u.total]
+    used = _assign_hinted(taxed, inclusive, hints, step) if hints else []
+    if hints:
+        known = [r for r in used + hints.get(None, []) + list(known) if r is not None]
+        known = [r for i, r in enumerate(known) if r not in known[:i]]
     candidates = _candidate_rates(taxed, inclusive, known, step)
-    used = []
     while taxed:
         best, best_key, best_units = None, None, None
         for rate in candidates:
@@ -218,7 +260,8 @@ def _assign_rates(units, inclusive, known, step):
                 best, best_key, best_units = rate, key, covered
         if best is None:
             break    # what no rate explains stays untaxed: the totals check will tell
-        used.append(best)
+        if best not in used:
+            used.append(best)
         for unit in best_units:
             unit.rate = best
             unit.taxed_before = not any(unit.tax in taxes_of(a, best, inclusive, step)
@@ -227,19 +270,24 @@ def _assign_rates(units, inclusive, known, step):
     return used
 
 
-def plan_order(order, known_rates=(), price_step=CENT, step=CENT, rounding=ROUND_PER_LINE):
+def plan_order(order, known_rates=(), price_step=CENT, step=CENT, rounding=ROUND_PER_LINE, hints=None):
     """The OrderPlan of `order` (payloads.Order): lines whose amounts and taxes
-    add up to the store's totals; `known_rates` (the cart's) are preferred when
-    they reproduce a tax; `rounding` is the company's tax_calculation_rounding_method."""
+    add up to the store's totals; `hints` (rate_maths.rate_hints: the rates
+    BigCommerce applied), then `known_rates` (the cart's) are preferred when they
+    reproduce a tax; `rounding` is the company's tax_calculation_rounding_method.
+
+    A rate reproduces a line's tax when Odoo's tax of the line (or BigCommerce's
+    rounding of a tax-included half cent, settled by a *Tax rounding* pair) is the
+    store's; rounding globally, the pair per rate of _settle_globally follows."""
     inclusive = order.is_tax_inclusive
     units = _units(order)
     plan = OrderPlan()
-    plan.rates = _assign_rates(units, inclusive, list(known_rates), step)
+    plan.rates = _assign_rates(units, inclusive, list(known_rates), step, hints)
     if any(u.kind in (SHIPPING, HANDLING) and u.source is not None and u.tax and u.rate is None for u in units):
         # An address's charge no rate explains (e.g. a shipping coupon split otherwise
         # than in proportion): the order's charges as one line each, as they add up.
         units = _units(order, per_address=False)
-        plan.rates = _assign_rates(units, inclusive, list(known_rates), step)
+        plan.rates = _assign_rates(units, inclusive, list(known_rates), step, hints)
     for unit in units:
         amount = unit.total if unit.taxed_before else unit.net
         folded = () if unit.taxed_before else unit.discounts

@@ -13,6 +13,9 @@ Method* (``tax_calculation_rounding_method``):
   over the lines).
 
 ``odoo_tax_total`` gives the tax Odoo books for the lines of one rate either way.
+
+``rate_hints`` turns the taxes BigCommerce says it applied (services.order_taxes)
+into the rate of each taxed piece of the order, for order_maths.plan_order.
 """
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -143,3 +146,62 @@ def odoo_tax_total(amounts, rate, inclusive, step=CENT, rounding=ROUND_PER_LINE)
         # exactly half a cent away rounds up as Odoo's float_round (with its epsilon) does.
         return round_to(raw_tax(sum(amounts, Decimal(0)), rate, inclusive), step)
     return sum((odoo_tax(a, rate, inclusive, step) for a in amounts), Decimal(0))
+
+
+# --- the rates BigCommerce says it applied ---------------------------------------------
+
+# line_item_type of an order's tax rows -> the kind of piece (order_maths' kinds).
+HINT_KINDS = {"item": "item", "shipping": "shipping", "handling": "handling", "gift-wrapping": "wrapping"}
+
+
+def clean_rate(rate):
+    """8.2500 -> 8.25, 10.0000 -> 10 (equal values, fewest digits)."""
+    rate = rate.normalize()
+    return rate.quantize(Decimal(1)) if rate == rate.to_integral_value() else rate
+
+
+def piece_rates(rates_by_priority):
+    """The rates (%) of one piece taxed by several rows, {priority: [rate]}: their sum,
+    then, when the priorities differ, the rate of each priority compounded on the
+    ones before it (the spec only says that priority is "the order in which the tax
+    is applied"); only rates Odoo can hold (MAX_RATE_PLACES decimals), none that is 0."""
+    total = sum((r for rates in rates_by_priority.values() for r in rates), Decimal(0))
+    found = [total]
+    if len(rates_by_priority) > 1:
+        factor = Decimal(1)
+        for priority in sorted(rates_by_priority):
+            factor *= 1 + sum(rates_by_priority[priority], Decimal(0)) / HUNDRED
+        found.append((factor - 1) * HUNDRED)
+    result = []
+    for rate in found:
+        if 0 < rate <= MAX_RATE and rate_places(rate) <= MAX_RATE_PLACES and clean_rate(rate) not in result:
+            result.append(clean_rate(rate))
+    return result
+
+
+def rate_hints(taxes):
+    """{piece key: [rates (%), the likeliest first]} of an order's tax rows (OrderTax).
+
+    Keys: ("item", order line id), (kind, order address id) for shipping, handling
+    and wrapping, (kind, None) for the whole order's charge of that kind (the rates
+    of all its addresses), and None: every rate of the order. Rows that name no
+    piece (no details, an unknown type) only add to None."""
+    pieces = {}
+    for tax in taxes:
+        kind = HINT_KINDS.get(tax.line_item_type)
+        if kind == "item":
+            key = (kind, tax.order_product_id) if tax.order_product_id else None
+        else:
+            key = (kind, tax.order_address_id or 0) if kind else None
+        key = key or ("row", tax.id)
+        pieces.setdefault(key, {}).setdefault(tax.priority, []).append(tax.rate)
+    hints = {None: []}
+    for key, by_priority in pieces.items():
+        rates = piece_rates(by_priority)
+        if key[0] != "row":
+            hints[key] = rates
+            if key[0] != "item":
+                charge = hints.setdefault((key[0], None), [])
+                charge += [r for r in rates if r not in charge]
+        hints[None] += [r for r in rates if r not in hints[None]]
+    return hints

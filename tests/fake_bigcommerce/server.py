@@ -5,7 +5,8 @@ comments point there. Pure stdlib: ThreadingHTTPServer on 127.0.0.1.
 
 This file holds the server, the routing table, paging and the order reads; the
 other routes are mixins, one file each: catalog_routes (products, variants),
-order_writes (POST/PUT orders), refund_routes, shipments, inventory, hooks.
+order_writes (POST/PUT orders), refund_routes, shipments, inventory, hooks,
+order_taxes (GET /v2/orders/{id}/taxes).
 What every route shares (request, errors, filters) is in api.py.
 """
 import datetime as dt
@@ -23,6 +24,7 @@ from .api import DEFAULT_LIMIT, MAX_LIMIT, UNLIMITED_QUOTA, ApiError, _cmp, _Req
 from .catalog_routes import CatalogRoutes
 from .hooks import HooksMixin
 from .inventory import InventoryRoutes
+from .order_taxes import OrderTaxRoutes
 from .order_writes import OrderWriteRoutes
 from .refund_routes import RefundRoutes
 from .shipments import ShipmentRoutes
@@ -82,6 +84,7 @@ _ROUTES = [
     ('v2', r'orders/(?P<oid>\d+)/shipping_addresses/(?P<rid>\d+)', {'GET': '_v2_order_address'}, 'store_v2_orders'),
     ('v2', r'orders/(?P<oid>\d+)/coupons', {'GET': '_v2_order_coupons'}, 'store_v2_orders'),
     ('v2', r'orders/(?P<oid>\d+)/consignments', {'GET': '_v2_order_consignments'}, 'store_v2_orders'),
+    ('v2', r'orders/(?P<oid>\d+)/taxes', {'GET': '_v2_order_taxes'}, 'store_v2_orders'),   # order_taxes.py
     # shipments (shipments.py)
     ('v2', r'orders/(?P<oid>\d+)/shipments', {'GET': '_v2_shipments', 'POST': '_v2_shipments'},
      'store_v2_orders'),
@@ -120,7 +123,7 @@ _V2_ORDER_SORTS = {'id', 'customer_id', 'date_created', 'date_modified', 'status
 
 
 class FakeBigCommerce(HooksMixin, InventoryRoutes, ShipmentRoutes, OrderWriteRoutes, CatalogRoutes,
-                      RefundRoutes):
+                      RefundRoutes, OrderTaxRoutes):
     """Fake BigCommerce store API on 127.0.0.1 (bound at construction).
 
     Attributes meant for tests: ``store`` (FakeStore), ``requests`` (list of
