@@ -8,14 +8,24 @@ delivered), it never changes silently: it gets a visible note
   cancelled; a confirmed order whose delivery is not done is cancelled the
   Odoo way (its delivery too); a posted invoice or a done delivery is flagged.
 * A draft document is rebuilt from the order as it stands, less its refunds
-  (each taken off once, remembered on the binding): edits and refunds alike.
+  (each taken off once, remembered on the binding): edits and refunds alike. A
+  refunded item lowers its own line (importers/refund_documents.py), so nothing
+  refunded ships; refunds a credit note already gave back are left out. An
+  invoice reset to draft after posting is never rebuilt: its edits are flagged,
+  its new refunds credited once it is posted again.
 * A posted invoice gets one credit note per BigCommerce refund (unique per
   cart and refund in the database), posted, cancelled order or not; for a cash
   sale whose payment was registered, what the refund's payments paid back (not
   declined) is registered and reconciled with it, in a savepoint of its own (a
-  failed payment leaves the credit note, the next pass pays it). A confirmed
-  sale order whose invoice is a draft gets the refund taken off that draft. An
-  edit after posting is flagged with what differs.
+  failed payment leaves the credit note, the next pass pays it); what went back
+  as store credit goes on the cart's Store Credit Journal when it names one. The
+  refunded items come off the deliveries not done yet (goods already delivered:
+  flagged, a return is needed). A confirmed sale order whose invoice is a draft
+  gets the refund taken off that draft (and its delivery). A refund with no
+  posted invoice to credit yet is flagged and remembered (binding
+  ``pending_refund_ids``): the next pass after the invoice is posted credits it,
+  or links the credit note the merchant made for it by hand. An edit after
+  posting is flagged with what differs.
 * Refunds that could not be read: the cancellation and edits are followed all
   the same, the refunds reported failed (tried again).
 
@@ -29,14 +39,25 @@ from decimal import Decimal
 import psycopg2
 from markupsafe import Markup
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import error_message
 from ..services.errors import BigCommerceError
+from . import refund_maths
 from .cash_sale import cash_sale_values
 from .order_importer import OrderImporter
 from .order_snapshot import differences, snapshot
+from .rate_maths import ROUND_GLOBALLY
+from .refund_documents import (
+    RefundDocuments,
+    document_taxes,
+    ids_of,
+    ids_text,
+    settle_globally,
+    take_off,
+    without_pairs,
+)
 from .results import ALREADY, FAILED, UPDATED, ImportReport, Outcome
 from .ship_to import assign_shipping_partners
 
@@ -50,7 +71,7 @@ LIVE_PAYMENT_STATES = ("draft", "in_process", "paid")   # as models/account_move
 FOLLOW_LATER_KEY = "bigcommerce_follow_refunds_later"
 
 
-class OrderChanges:
+class OrderChanges(RefundDocuments):
     """Applies to one cart's imported documents what changed on their orders."""
 
     def __init__(self, cart):
@@ -108,7 +129,7 @@ class OrderChanges:
             return notes
         if document.state == "cancel":
             return []    # cancelled in Odoo: the merchant's call
-        if self._is_draft(document):
+        if self._is_draft(document) and not self._posted_before(document):
             if refunds is None:
                 # A draft is rebuilt less its refunds: without them, only when it has none.
                 if binding.applied_refund_ids or shows_refund(order):
@@ -121,6 +142,12 @@ class OrderChanges:
     @staticmethod
     def _is_draft(document):
         return document.state in (("draft", "sent") if document._name == "sale.order" else ("draft",))
+
+    @staticmethod
+    def _posted_before(document):
+        """An invoice reset to draft after posting: never rebuilt (its credit notes, its
+        payments stand); refunds are credited once it is posted again, edits flagged."""
+        return document._name == "account.move" and document.posted_before
 
     # ------------------------------------------------------------------
     # Cancelled or declined
@@ -166,7 +193,9 @@ class OrderChanges:
 
     def _follow_draft(self, order, binding, document, refunds):
         now = snapshot(order)
-        applied = _ids(binding.applied_refund_ids)
+        credited = set(self._credit_notes([r.id for r in refunds]).mapped("bigcommerce_refund_id"))
+        refunds = [r for r in refunds if r.id not in credited]    # a credit note gave them back
+        applied = ids_of(binding.applied_refund_ids)
         wanted = {r.id for r in refunds}
         if (not binding.snapshot or binding.snapshot == now) and wanted == applied:
             if not binding.snapshot:
@@ -178,7 +207,7 @@ class OrderChanges:
                              amount=document.currency_id.format(float(r.total_amount)))
                   for r in refunds if r.id not in applied]
         self._rebuild(order, document, refunds)
-        binding.write({"snapshot": now, "applied_refund_ids": ",".join(str(i) for i in sorted(wanted)) or False})
+        binding.write({"snapshot": now, "applied_refund_ids": ids_text(wanted)})
         document.message_post(body=Markup("<br/>").join(notes or [self.env._("Updated from BigCommerce.")]))
         return notes or [self.env._("Updated from BigCommerce.")]
 
@@ -186,11 +215,26 @@ class OrderChanges:
         """Replace the draft's lines with the order's, less its refunds; same customer rules."""
         currency = document.currency_id
         plan, lines, line_notes = self.lines.planned_lines(order, currency)
+        step = Decimal(str(currency.rounding))
+        rounding = self.cart.company_id.tax_calculation_rounding_method
+        settle = bool(refunds) and rounding == ROUND_GLOBALLY
+        # Rounding tax globally: the draft's tax per tax is the order's less the refunds', reached
+        # by one Tax rounding pair per tax for the whole draft (the plans' own pairs go).
+        targets = document_taxes(lines, step, rounding)
+        if settle:
+            lines[:] = without_pairs(lines, plan.lines)
         for refund in refunds:
-            for line in self.lines.refund_lines(order, plan, refund, currency):
-                line.name = self.env._("Refund %(id)s: %(name)s", id=refund.id, name=line.name)
-                line.quantity = -line.quantity
-                lines.append(line)
+            planned = refund_maths.plan_refund(refund, order, plan, price_step=self.lines.price_step, step=step,
+                                               rounding=rounding)
+            refund_lines = self.lines.to_document_lines(order, planned, currency, [])
+            for tax, amount in document_taxes(refund_lines, step, rounding).items():
+                targets[tax] = targets.get(tax, Decimal(0)) - amount
+            if settle:
+                refund_lines = without_pairs(refund_lines, planned)
+            take_off(lines, refund_lines, self._refund_label(refund), self.cart.rounding_product_id, step, rounding)
+        if settle:
+            settle_globally(lines, targets, self.env._("Tax rounding (BigCommerce)"), self.cart.rounding_product_id,
+                            step)
         partner, shipping = self.importer.customers.partners(order)
         assign_shipping_partners(self.importer.customers, order, partner, lines)
         values = self.importer.document_values
@@ -211,6 +255,21 @@ class OrderChanges:
             document.write(update)
         self._check_totals(order, document, refunds, line_notes)
 
+    def _refund_label(self, refund):
+        def label(name, what=None):
+            if what == "difference":
+                return self.env._("Refund %(id)s: %(name)s, price difference", id=refund.id, name=name)
+            if what == "rounding":
+                return self.env._("Refund %(id)s: %(name)s, tax rounding", id=refund.id, name=name)
+            return self.env._("Refund %(id)s: %(name)s", id=refund.id, name=name)
+        return label
+
+    def _credit_notes(self, refund_ids):
+        """The cart's credit notes (not cancelled) of these BigCommerce refunds."""
+        return self.env["account.move"].search([
+            ("bigcommerce_cart_id", "=", self.cart.id), ("bigcommerce_refund_id", "in", list(refund_ids) or [0]),
+            ("move_type", "=", "out_refund"), ("state", "!=", "cancel")])
+
     def _check_totals(self, order, document, refunds, notes):
         cent = Decimal(str(document.currency_id.rounding))
         want = (order.total_inc_tax - sum((r.total_amount for r in refunds), Decimal(0)),
@@ -230,7 +289,10 @@ class OrderChanges:
     # ------------------------------------------------------------------
 
     def _credit_refunds(self, order, binding, document, refunds):
-        applied = _ids(binding.applied_refund_ids)
+        applied, pending = ids_of(binding.applied_refund_ids), ids_of(binding.pending_refund_ids)
+        if pending - {r.id for r in refunds}:     # no longer in the store: nothing to wait for
+            pending &= {r.id for r in refunds}
+            binding.pending_refund_ids = ids_text(pending)
         notes = []
         Move = self.importer.quiet_env["account.move"]
         for refund in refunds:
@@ -241,23 +303,33 @@ class OrderChanges:
             invoices = document if document._name == "account.move" else document.invoice_ids.filtered(
                 lambda m: m.move_type == "out_invoice")
             invoice = invoices.filtered(lambda m: m.state == "posted")[:1]
-            draft = invoices.filtered(lambda m: m.state == "draft")[:1]
+            draft = invoices.filtered(lambda m: m.state == "draft" and not m.posted_before)[:1]
             if not credit and not invoice and draft and document._name == "sale.order":
                 # The sale order's invoice is still a draft: it is corrected instead.
                 notes += self._take_off_draft_invoice(order, document, draft, refund)
                 applied.add(refund.id)
-                binding.applied_refund_ids = ",".join(str(i) for i in sorted(applied))
+                pending.discard(refund.id)
+                binding.write({"applied_refund_ids": ids_text(applied), "pending_refund_ids": ids_text(pending)})
                 continue
             if not credit:
                 if not invoice:
+                    # Remembered: the sync credits it once the invoice is posted.
+                    pending.add(refund.id)
+                    binding.pending_refund_ids = ids_text(pending)
                     notes += self._flag(document, f"refund:{refund.id}", self.env._(
-                        "BigCommerce refund %(id)s (%(amount)s): this order has no posted invoice to "
-                        "credit. Lower the order, or credit its invoice once made.",
+                        "BigCommerce refund %(id)s (%(amount)s): this order has no posted invoice to credit yet. "
+                        "The next sync after its invoice is posted makes the credit note.",
                         id=refund.id, amount=document.currency_id.format(float(refund.total_amount))))
                     continue
                 credit = self._credit_note(order, invoice, refund)
                 notes.append(self.env._("Credit note %(move)s for BigCommerce refund %(id)s.",
                                         move=credit.name, id=refund.id))
+                if refund.id in pending:
+                    document.message_post(body=notes[-1])
+                notes += self._release_goods(document if document._name == "sale.order" else invoice, refund)
+            if refund.id in pending:
+                pending.discard(refund.id)
+                binding.pending_refund_ids = ids_text(pending)
             try:
                 # Apart: the credit note stands (the refund was made) even if paying it back
                 # fails; the order is reported failed and the next pass pays it.
@@ -268,84 +340,6 @@ class OrderChanges:
                     "Credit note %(move)s: its refund payment failed: %(error)s",
                     move=credit.name, error=error_message(self.env, error)))
         return notes
-
-    def _take_off_draft_invoice(self, order, sale_order, invoice, refund):
-        """Add the refund's lines, negative, to the sale order's draft invoice (its own
-        lines keep their link to the order's lines)."""
-        currency = invoice.currency_id
-        plan, _lines, _notes = self.lines.planned_lines(order, currency)
-        values = self.importer.document_values
-        start = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
-        commands = []
-        for seq, line in enumerate(self.lines.refund_lines(order, plan, refund, currency), start + 1):
-            line.name = self.env._("Refund %(id)s: %(name)s", id=refund.id, name=line.name)
-            line.quantity = -line.quantity
-            commands.append(Command.create(values.invoice_line_values(line, seq)))
-        invoice.write({"invoice_line_ids": commands})
-        note = self.env._("BigCommerce refund %(id)s (%(amount)s) taken off draft invoice %(move)s.",
-                          id=refund.id, amount=currency.format(float(refund.total_amount)),
-                          move=invoice.name or invoice.display_name)
-        invoice.message_post(body=note)
-        sale_order.message_post(body=note)
-        return [note]
-
-    def _credit_note(self, order, invoice, refund):
-        currency = invoice.currency_id
-        plan, _lines, _notes = self.lines.planned_lines(order, currency)
-        lines = self.lines.refund_lines(order, plan, refund, currency)
-        values = self.importer.document_values
-        credit = self.importer.quiet_env["account.move"].create({
-            "move_type": "out_refund",
-            "partner_id": invoice.partner_id.id,
-            "partner_shipping_id": invoice.partner_shipping_id.id,
-            "currency_id": currency.id,
-            "company_id": invoice.company_id.id,
-            "invoice_date": (fields.Date.to_date(refund.created) if refund.created
-                             else fields.Date.context_today(invoice)),
-            "ref": self.env._("BigCommerce refund %s", refund.id),
-            "invoice_origin": invoice.invoice_origin or invoice.name,
-            "reversed_entry_id": invoice.id,
-            "fiscal_position_id": False,
-            "bigcommerce_cart_id": self.cart.id,
-            "bigcommerce_order_id": order.id,
-            "bigcommerce_refund_id": refund.id,
-            "narration": refund.reason or False,
-            "invoice_line_ids": [Command.create(values.invoice_line_values(line, seq))
-                                 for seq, line in enumerate(lines, 1)],
-        })
-        cent = Decimal(str(currency.rounding))
-        got = (Decimal(str(currency.round(credit.amount_total))), Decimal(str(currency.round(credit.amount_tax))))
-        want = (refund.total_amount.quantize(cent), refund.total_tax.quantize(cent))
-        credit.write({"bigcommerce_check": self.env._("Totals equal the BigCommerce refund's.") if got == want else
-                      self.env._("Totals differ from the BigCommerce refund: %(got)s in Odoo, %(want)s in "
-                                 "BigCommerce.", got=got[0], want=want[0]),
-                      "bigcommerce_total_mismatch": got != want})
-        credit.action_post()
-        return credit
-
-    def _settle_credit(self, invoice, credit, refund):
-        """Pay the refund back (a cash sale whose payment was registered) or set the credit
-        note against what is open on the invoice. Done once, whatever the number of passes.
-
-        Paid back: what the refund's payments gave back (not declined ones), never more
-        than the credit note; nothing when they were all declined."""
-        if credit.state != "posted" or credit.payment_state in ("paid", "in_payment", "reversed"):
-            return []
-        if invoice.bigcommerce_cash_sale and invoice.bigcommerce_payment_id:
-            had = credit.bigcommerce_payment_id.state in LIVE_PAYMENT_STATES
-            paid_back = min(refund.paid_back, Decimal(str(credit.amount_residual)))
-            if had:
-                credit._bigcommerce_refund_payment()     # reconciled again, never doubled
-                return []
-            if paid_back <= 0:
-                return []
-            payment = credit._bigcommerce_refund_payment(float(paid_back))
-            return [self.env._("Refund payment %(payment)s registered.", payment=payment.display_name)]
-        open_lines = (invoice + credit).line_ids.filtered(
-            lambda line: line.display_type == "payment_term" and not line.reconciled)
-        if len(open_lines.move_id) == 2:
-            open_lines.reconcile()
-        return []
 
     def _flag_edit(self, order, binding, document):
         now = snapshot(order)
@@ -381,5 +375,3 @@ def shows_refund(order):
             or "refund" in (order.payment_status or "").lower())
 
 
-def _ids(text):
-    return {int(i) for i in (text or "").split(",") if i.strip().isdigit()}

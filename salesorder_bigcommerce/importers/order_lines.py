@@ -200,7 +200,8 @@ class LineBuilder:
     def refund_lines(self, order, plan, refund, currency):
         """The DocumentLines of a BigCommerce refund's credit note (positive amounts)."""
         step = Decimal(str(currency.rounding))
-        planned = refund_maths.plan_refund(refund, order, plan, price_step=self.price_step, step=step)
+        planned = refund_maths.plan_refund(refund, order, plan, price_step=self.price_step, step=step,
+                                           rounding=self.company.tax_calculation_rounding_method)
         return self.to_document_lines(order, planned, currency, [])
 
     def to_document_lines(self, order, planned_lines, currency, notes):

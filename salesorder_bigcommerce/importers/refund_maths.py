@@ -19,21 +19,27 @@ uses the products and taxes of what it gives back:
 Then the lines are made to give exactly the refund's ``total_amount`` and
 ``total_tax``: a tax difference becomes a pair of *Tax rounding* lines at the
 refund's main rate, an amount difference one untaxed *Refund adjustment* line.
+A company rounding tax globally (``rounding``): Odoo rounds the sum of each
+tax's unrounded taxes once; per rate, the store's per-line tax (plus the
+refund's tax difference on its main rate) is reached with at most one pair
+(x taxed, -x untaxed) per rate, as order_maths.plan_order does.
 Amounts are positive (a credit note's lines), in the order's pricing basis.
 """
 from decimal import Decimal
 
 from ..services import refunds as bc
 from . import order_maths as m
+from .rate_maths import ROUND_GLOBALLY, ROUND_PER_LINE, odoo_tax_total
 
 REFUND_ADJUSTMENT = "refund_adjustment"
 
 _CHARGE_KINDS = {bc.SHIPPING: m.SHIPPING, bc.HANDLING: m.HANDLING, bc.GIFT_WRAPPING: m.WRAPPING, bc.FEE: m.FEE}
 
 
-def plan_refund(refund, order, plan, price_step=m.CENT, step=m.CENT):
+def plan_refund(refund, order, plan, price_step=m.CENT, step=m.CENT, rounding=ROUND_PER_LINE):
     """[PlannedLine] of the credit note for `refund` (services.refunds.Refund) of
-    `order`, whose document was planned as `plan` (order_maths.OrderPlan)."""
+    `order`, whose document was planned as `plan` (order_maths.OrderPlan); `rounding`:
+    the company's tax_calculation_rounding_method."""
     inclusive = order.is_tax_inclusive
     lines = []
     quantities = {line.id: line.quantity for line in order.lines}
@@ -48,7 +54,7 @@ def plan_refund(refund, order, plan, price_step=m.CENT, step=m.CENT):
         elif item.requested_amount:
             # A type this module does not know (e.g. TAX): its amount, settled below like ORDER.
             lines.append(m.PlannedLine(REFUND_ADJUSTMENT, Decimal(1), item.requested_amount, None))
-    _settle(lines, refund, inclusive, plan.rates, step)
+    _settle(lines, refund, inclusive, plan.rates, step, rounding)
     return lines
 
 
@@ -113,24 +119,49 @@ def _fee_charges(item, fees):
     return [fee for fee in fees if item.requested_amount is not None and fee.amount == item.requested_amount][:1]
 
 
-def totals(lines, inclusive, step=m.CENT):
-    """(total tax included, tax) Odoo computes on `lines`."""
-    tax = sum((m.odoo_tax(line.amount, line.rate, inclusive, step) for line in lines if line.rate), Decimal(0))
+def totals(lines, inclusive, step=m.CENT, rounding=ROUND_PER_LINE):
+    """(total tax included, tax) Odoo computes on `lines`, under the company's rounding."""
+    rates = {line.rate for line in lines if line.rate}
+    tax = sum((odoo_tax_total([line.amount for line in lines if line.rate == rate], rate, inclusive, step, rounding)
+               for rate in rates), Decimal(0))
     amount = sum((line.amount for line in lines), Decimal(0))
     return (amount if inclusive else amount + tax), tax
 
 
-def _settle(lines, refund, inclusive, rates, step):
+def _main_rate(lines, rates):
+    used = [line.rate for line in lines if line.rate] or list(rates)
+    return max(set(used), key=used.count) if used else None
+
+
+def _settle(lines, refund, inclusive, rates, step, rounding=ROUND_PER_LINE):
     """Make `lines` give exactly the refund's total and tax (see the module doc)."""
-    total, tax = totals(lines, inclusive, step)
-    d_tax = m.round_to(refund.total_tax, step) - tax
-    if d_tax:
-        used = [line.rate for line in lines if line.rate] or list(rates)
-        rate = max(set(used), key=used.count) if used else None
-        pair = m.tax_rounding_pair(d_tax, rate, inclusive, step) if rate else None
-        if pair:
-            lines += pair
-    total, tax = totals(lines, inclusive, step)
+    if rounding == ROUND_GLOBALLY:
+        _settle_globally(lines, refund, inclusive, rates, step)
+    else:
+        _total, tax = totals(lines, inclusive, step)
+        d_tax = m.round_to(refund.total_tax, step) - tax
+        if d_tax:
+            rate = _main_rate(lines, rates)
+            pair = m.tax_rounding_pair(d_tax, rate, inclusive, step) if rate else None
+            if pair:
+                lines += pair
+    total, tax = totals(lines, inclusive, step, rounding)
     rest = m.round_to(refund.total_amount, step) - total
     if rest:
         lines.append(m.PlannedLine(REFUND_ADJUSTMENT, Decimal(1), rest, None))
+
+
+def _settle_globally(lines, refund, inclusive, rates, step):
+    """Per rate, the tax the refund's lines give rounded per line (the store's way), the
+    refund's tax difference on its main rate; one pair per rate brings Odoo's rounded sum
+    there."""
+    targets = {rate: odoo_tax_total([line.amount for line in lines if line.rate == rate], rate, inclusive, step)
+               for rate in {line.rate for line in lines if line.rate}}
+    d_tax = m.round_to(refund.total_tax, step) - sum(targets.values(), Decimal(0))
+    rate = _main_rate(lines, rates) if d_tax else None
+    if rate:
+        targets[rate] = targets.get(rate, Decimal(0)) + d_tax
+    for rate, target in sorted(targets.items()):
+        amounts = [line.amount for line in lines if line.rate == rate]
+        if odoo_tax_total(amounts, rate, inclusive, step, ROUND_GLOBALLY) != target:
+            lines += m.global_rounding_pair(sum(amounts, Decimal(0)), target, rate, inclusive, step) or []

@@ -186,21 +186,46 @@ class AccountMove(models.Model):
             self.message_post(body=Markup("<br/>").join(
                 [_("Cash sale posted.")] + [line for text in lines for line in text.split("\n")]))
 
-    def _bigcommerce_refund_payment(self, amount=None):
-        """Pay back this credit note of a cash sale on the cart's Payment Journal and
-        reconcile it; a payment kept from before is reconciled again, never doubled.
-        `amount`: what BigCommerce actually paid back (default: what is open)."""
+    def _bigcommerce_refund_paid(self):
+        """Whether this credit note's refund payment was registered (and still stands)."""
         self.ensure_one()
-        payment = self.bigcommerce_payment_id
-        if payment and payment.state in LIVE_PAYMENT_STATES:
-            if payment.state == "draft":
-                payment.action_post()
-            self._bigcommerce_reconcile(payment)
-            return payment
-        journal = self._bigcommerce_cart_journal("payment_journal_id")
-        if not journal:
-            raise UserError(_("Set a Payment Journal on cart %(cart)s to pay its refunds back.",
-                              cart=self.sudo().bigcommerce_cart_id.name))
+        return any(p.state in LIVE_PAYMENT_STATES
+                   for p in self.bigcommerce_payment_id | self.bigcommerce_store_credit_payment_id)
+
+    def _bigcommerce_refund_payment(self, amount=None, store_credit=0.0):
+        """Pay back this credit note of a cash sale and reconcile it; payments kept from
+        before are reconciled again, never doubled. `amount`: what BigCommerce actually
+        paid back (default: what is open); `store_credit`: the part of it given back as
+        store credit, registered on the cart's Store Credit Journal when it names one (else
+        with the rest on its Payment Journal). Returns the payments."""
+        self.ensure_one()
+        kept = (self.bigcommerce_payment_id | self.bigcommerce_store_credit_payment_id).filtered(
+            lambda p: p.state in LIVE_PAYMENT_STATES)
+        if kept:
+            for payment in kept:
+                if payment.state == "draft":
+                    payment.action_post()
+                self._bigcommerce_reconcile(payment)
+            return kept
+        amount = self.amount_residual if amount is None else amount
+        store_journal = self._bigcommerce_cart_journal("store_credit_journal_id")
+        store_credit = min(store_credit or 0.0, amount) if store_journal else 0.0
+        payments = self.env["account.payment"]
+        if self.currency_id.compare_amounts(store_credit, 0) > 0:
+            payments |= self._bigcommerce_payment_out(store_journal, store_credit)
+            self.bigcommerce_store_credit_payment_id = payments
+        rest = self.currency_id.round(amount - store_credit)
+        if self.currency_id.compare_amounts(rest, 0) > 0 or not payments:
+            journal = self._bigcommerce_cart_journal("payment_journal_id")
+            if not journal:
+                raise UserError(_("Set a Payment Journal on cart %(cart)s to pay its refunds back.",
+                                  cart=self.sudo().bigcommerce_cart_id.name))
+            payment = self._bigcommerce_payment_out(journal, rest)
+            self.bigcommerce_payment_id = payment
+            payments |= payment
+        return payments
+
+    def _bigcommerce_payment_out(self, journal, amount):
         receivable = self._bigcommerce_receivable_lines()[:1].account_id
         payment = self.env["account.payment"].create({
             "payment_type": "outbound",
@@ -208,14 +233,13 @@ class AccountMove(models.Model):
             "partner_id": self.commercial_partner_id.id,
             "company_id": self.company_id.id,
             "journal_id": journal.id,
-            "amount": self.amount_residual if amount is None else amount,
+            "amount": amount,
             "currency_id": self.currency_id.id,
             "date": self.invoice_date or fields.Date.context_today(self),
             "memo": self.ref or self.name,
             "destination_account_id": receivable.id,
         })
         payment.action_post()
-        self.bigcommerce_payment_id = payment
         self._bigcommerce_reconcile(payment)
         return payment
 

@@ -14,7 +14,10 @@ order lines of one product stay apart: stock_move.py keeps their moves from
 merging), and an open delivery holding more than the invoice's lines now do
 is reduced to them (a line lowered or removed while in draft). Cancelling the
 invoice, or fully reversing it with credit notes, cancels what is not
-delivered yet.
+delivered yet. What the credit notes of BigCommerce refunds give back
+(``bigcommerce_refund_id``) is not shipped: posting one takes its items off
+the open deliveries (a delivery left with nothing is cancelled); what already
+left is for the refund flow to flag (a return is needed).
 """
 from collections import defaultdict
 
@@ -48,6 +51,9 @@ class AccountMove(models.Model):
         reversed_invoices = posted.filtered(lambda m: m.move_type == "out_refund").reversed_entry_id
         reversed_invoices.filtered(lambda m: m.move_type == "out_invoice" and m.bigcommerce_order_id
                                    and m.payment_state == "reversed")._bigcommerce_cancel_deliveries()
+        # The credit note of a BigCommerce refund: what it gives back is not to be sent.
+        posted.filtered(lambda m: m.move_type == "out_refund" and m.bigcommerce_refund_id).reversed_entry_id.filtered(
+            lambda m: m.state == "posted" and m.bigcommerce_order_id)._bigcommerce_deliver(procure=False)
         return posted
 
     def button_cancel(self):
@@ -66,9 +72,10 @@ class AccountMove(models.Model):
     # Delivery
     # ------------------------------------------------------------------
 
-    def _bigcommerce_deliver(self):
-        """Make the invoice's deliveries match its lines: procure what is neither delivered
-        nor on its way, take off the open deliveries what the lines no longer hold."""
+    def _bigcommerce_deliver(self, procure=True):
+        """Make the invoice's deliveries match its lines (less what its BigCommerce credit
+        notes gave back): procure what is neither delivered nor on its way (unless not
+        `procure`), take off the open deliveries what the lines no longer hold."""
         # sudo: whoever may post an invoice ships it; the stock rights are not theirs to have.
         for move in self.sudo():
             move = move.with_company(move.company_id)
@@ -93,7 +100,7 @@ class AccountMove(models.Model):
             if reduced:
                 move.message_post(body=self.env._(
                     "Delivery %s updated to the invoice's lines.", ", ".join(reduced.picking_id.mapped("name"))))
-            if to_procure:
+            if to_procure and procure:
                 move._bigcommerce_procure(to_procure)
 
     def _bigcommerce_wanted_quantities(self):
@@ -119,7 +126,63 @@ class AccountMove(models.Model):
                 wanted[key] = (total + quantity, first_uom, line_quantity, partner)
             else:
                 wanted[key] = (quantity, uom, line.quantity, partner)
+        for key, credited in self._bigcommerce_credited_quantities().items():
+            if key in wanted:
+                total, uom, line_quantity, partner = wanted[key]
+                wanted[key] = (max(total - credited, 0.0), uom, 0.0, partner)
         return wanted
+
+    def _bigcommerce_credited_quantities(self):
+        """{key as in _bigcommerce_wanted_quantities: quantity in the product's unit} the
+        posted credit notes of BigCommerce refunds of this invoice gave back."""
+        self.ensure_one()
+        credited = defaultdict(float)
+        credits = self.env["account.move"].search([
+            ("reversed_entry_id", "=", self.id), ("move_type", "=", "out_refund"), ("state", "=", "posted"),
+            ("bigcommerce_refund_id", "!=", False), ("bigcommerce_refund_id", "!=", 0)])
+        for line in credits.invoice_line_ids:
+            if line.display_type == "product" and line.product_id.is_storable and line.bigcommerce_line_id:
+                uom = line.product_uom_id or line.product_id.uom_id
+                key = (line.product_id, line.bigcommerce_line_id, line.bigcommerce_address_id)
+                credited[key] += uom._compute_quantity(line.quantity, line.product_id.uom_id)
+        return credited
+
+    def _bigcommerce_over_delivered(self, line_ids):
+        """{order line id: quantity} delivered beyond what the invoice keeps (less its
+        BigCommerce credit notes), for these BigCommerce order line ids."""
+        self.ensure_one()
+        wanted = self._bigcommerce_wanted_quantities()
+        done, _open_moves = self._bigcommerce_delivery_moves()
+        over = {}
+        for key, quantity in done.items():
+            kept = wanted.get(key, (0.0,))[0]
+            if key[1] in line_ids and float_compare(quantity, kept, precision_rounding=key[0].uom_id.rounding) > 0:
+                over[key[1]] = over.get(key[1], 0.0) + quantity - kept
+        return over
+
+    @api.model
+    def _bigcommerce_release(self, pickings, quantities):
+        """Take {BigCommerce order line id: quantity} off the open moves of `pickings` (a
+        sale order's deliveries); returns (moves changed, {line id: quantity not found
+        open: already delivered})."""
+        changed, left = self.env["stock.move"], {}
+        for line_id, quantity in quantities.items():
+            moves = pickings.move_ids.filtered(lambda m, line_id=line_id: m._bigcommerce_line()[0] == line_id)
+            open_moves = moves.filtered(lambda m: m.state not in ("done", "cancel") and (
+                m.location_dest_id.usage == "customer" or (
+                    m.location_final_id.usage == "customer"
+                    and not m.move_dest_ids.filtered(lambda d: d.state != "cancel"))))
+            quantity = float(quantity)
+            if moves:     # in the order line's unit
+                unit = moves[0].sale_line_id.product_uom or moves[0].product_id.uom_id
+                quantity = unit._compute_quantity(quantity, moves[0].product_id.uom_id)
+            on_its_way = sum(open_moves.mapped("product_qty"))
+            take = min(quantity, on_its_way)
+            if take > 0:
+                changed |= self.sudo()._bigcommerce_reduce(open_moves, take)
+            if quantity - take > 1e-6:
+                left[line_id] = quantity - take
+        return changed, left
 
     def _bigcommerce_delivery_moves(self):
         """({key: quantity delivered}, {key: open moves on their way to the customer, the

@@ -28,6 +28,10 @@ class BigCommerceOrderBinding(models.Model):
     snapshot = fields.Text(readonly=True, copy=False)
     applied_refund_ids = fields.Char(string="Refunds in the Document", readonly=True, copy=False,
                                      help="BigCommerce refunds taken off this document while it was a draft.")
+    # Refunds met while the order had no posted invoice: the sync credits them once it has one.
+    pending_refund_ids = fields.Char(string="Refunds to Credit", readonly=True, copy=False, index="btree_not_null",
+                                     help="BigCommerce refunds waiting for the order's invoice to be posted: "
+                                          "the next sync after that makes their credit notes.")
     company_id = fields.Many2one(related="cart_id.company_id", store=True)
 
     _sql_constraints = [

@@ -7,9 +7,13 @@ from odoo import models
 
 from ..exceptions import BigCommerceUserError, error_message
 from ..importers.order_changes import FOLLOW_LATER_KEY, OrderChanges, shows_refund
+from ..importers.order_feed import FeedItem, StatusFeed
 from ..importers.results import CREATED, FAILED, SKIPPED, UPDATED, ImportReport, Outcome
+from ..services import const
 from ..services.errors import BigCommerceError
+from ..services.parsing import parse_datetime
 from ..services.refunds import read_refunds
+from .bigcommerce_sync import SYNC_OVERLAP
 
 
 def _misses_refunds(order, refunds):
@@ -135,3 +139,71 @@ class BigCommerceCart(models.Model):
             report.add(Outcome(missing, self.env._("Order %s", missing), FAILED,
                                self.env._("Order %(id)s was not found in the store.", id=missing)))
         return report
+
+    # ------------------------------------------------------------------
+    # In a sync pass: refunds by their own date, refunds waiting for an invoice
+    # ------------------------------------------------------------------
+
+    def _sync_follow_refunds(self, log, client, base, done, totals, batch_size):
+        """The imported orders refunded since `base` (the refunds cursor) and not met in this
+        pass: nothing says that a refund moves the order's date_modified, so the refunds are
+        read by their date too (one request per page, created:min) and their orders followed.
+        Once they all are (each batch committed), the refunds cursor moves to the latest
+        refund read; a pass stopping before leaves it where it was. `base` empty: this pass
+        read the store's orders from the first (with their refunds): the cursor starts at
+        the order cursor."""
+        if not base:
+            if self.sync_cursor:
+                self._sync_move_cursor(self.sync_cursor, totals, field="refund_cursor")
+            return
+        since = base - SYNC_OVERLAP
+        order_ids, latest = set(), base
+        try:
+            for raw in client.iter_v3("/orders/payment_actions/refunds",
+                                      {"created:min": since.strftime("%Y-%m-%dT%H:%M:%S+00:00")},
+                                      page_size=const.MAX_PAGE_SIZE):
+                raw = raw if isinstance(raw, dict) else {}
+                order_id = raw.get("order_id")
+                if isinstance(order_id, int) and order_id not in done:
+                    order_ids.add(order_id)
+                try:
+                    created = parse_datetime(raw.get("created"))
+                except BigCommerceError:
+                    created = None    # its order is followed; the cursor does not move for it
+                if created and created > latest:
+                    latest = created
+        except BigCommerceError as error:
+            raise self._sync_stop_for(error, totals) from None
+        wanted = sorted(self.env["bigcommerce.order.binding"].search([
+            ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(order_ids)),
+            "|", ("sale_order_id", "!=", False), ("move_id", "!=", False)]).mapped("bigcommerce_order_id"))
+        for start in range(0, len(wanted), batch_size):
+            self._sync_follow_again(log, client, wanted[start:start + batch_size], done, totals)
+        if latest != self.refund_cursor:
+            self._sync_move_cursor(latest, totals, field="refund_cursor")
+            self._sync_commit_batch()
+
+    def _sync_credit_pending(self, log, client, done, totals, batch_size):
+        """The orders whose refunds wait for their invoice (no posted invoice when the refund
+        was met) and whose invoice is posted now: read again and credited, without waiting
+        for a change in the store."""
+        bindings = self.env["bigcommerce.order.binding"].search([
+            ("cart_id", "=", self.id), ("pending_refund_ids", "!=", False),
+            ("bigcommerce_order_id", "not in", list(done) or [0])])
+        ready = bindings.filtered(lambda b: (b.move_id or b.sale_order_id.invoice_ids).filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"))
+        order_ids = ready.mapped("bigcommerce_order_id")[:batch_size]
+        if order_ids:
+            self._sync_follow_again(log, client, order_ids, done, totals)
+
+    def _sync_follow_again(self, log, client, order_ids, done, totals):
+        """Read these imported orders again (one request per page) and follow them (committed)."""
+        errors = []
+        try:
+            orders = client.get_orders(order_ids, on_payload_error=lambda error, raw: errors.append((error, raw)))
+        except BigCommerceError as error:
+            raise self._sync_stop_for(error, totals) from None
+        items = [FeedItem(order.id, order.date_modified, order=order) for order in orders]
+        items += [StatusFeed._unparsed(error, raw) for error, raw in errors]
+        done.update(order_ids)
+        self._sync_process(log, client, items, totals, move_cursor=False)

@@ -52,6 +52,12 @@ class BigCommerceCart(models.Model):
              "minutes). Empty: from the store's first order. Set it to start from a given "
              "moment. Choosing more statuses empties it, so that their older orders are "
              "imported too (orders already imported are left alone).")
+    # Refunds may leave the order's date_modified alone: they are read by their own date,
+    # from this cursor (the latest refund `created` a complete pass processed).
+    refund_cursor = fields.Datetime(
+        string="Refunds Synced Up To", readonly=True, copy=False,
+        help="The latest BigCommerce creation date (UTC) of a refund auto-sync followed. Each complete "
+             "pass reads the refunds created since this moment (minus 5 minutes).")
     last_sync_date = fields.Datetime(string="Last Sync", readonly=True, copy=False)
     # Moves when the cursor is reset (statuses added): a pass only moves the cursor of
     # the generation it started with.
@@ -69,7 +75,8 @@ class BigCommerceCart(models.Model):
                 # The cursor only knows the statuses chosen so far: read from the start
                 # again so the new statuses' older orders are not skipped. A pass running
                 # now sees the generation change and stops instead of moving the cursor.
-                cart.write({"sync_cursor": False, "sync_generation": cart.sync_generation + 1})
+                cart.write({"sync_cursor": False, "refund_cursor": False,
+                            "sync_generation": cart.sync_generation + 1})
                 cart.message_post(body=_(
                     "Auto-sync will read the store's orders from the start, to import the older "
                     "orders in %(statuses)s too.", statuses=", ".join(added.mapped("name"))))
@@ -196,6 +203,10 @@ class BigCommerceCart(models.Model):
         feeds = [StatusFeed(client, None, since, batch_size)]
         totals, done = SyncTotals(self.env, generation=self.sync_generation), set()
         start_cursor = self.sync_cursor
+        # First time: refunds from the order cursor (kept, so a pass stopping early does not lose them).
+        refunds_from = self.refund_cursor or start_cursor
+        if refunds_from and not self.refund_cursor:
+            self.refund_cursor = refunds_from
         started = self._sync_clock()
         longest = 0.0
         log.write({"cursor_from": since, "cursor_to": start_cursor})
@@ -216,8 +227,10 @@ class BigCommerceCart(models.Model):
                     raise self._sync_stop_for(error, totals)
                 if not batch:
                     break
-            if since and not self._sync_out_of_time(started, longest, budget):
-                cart._sync_follow_refunds(log, client, since, done, totals, batch_size)
+            if not self._sync_out_of_time(started, longest, budget):
+                cart._sync_follow_refunds(log, client, refunds_from, done, totals, batch_size)
+            if not self._sync_out_of_time(started, longest, budget):
+                cart._sync_credit_pending(log, client, done, totals, batch_size)
             if not self._sync_out_of_time(started, longest, budget):
                 cart._sync_retry_failures(log, client, done, totals, batch_size)
         except StopPass as stop:
@@ -279,9 +292,9 @@ class BigCommerceCart(models.Model):
             latest = max(min(latest, totals.cursor_cap), self.sync_cursor or datetime.min)
         return latest if latest and latest != self.sync_cursor and latest != datetime.min else None
 
-    def _sync_move_cursor(self, cursor, totals):
-        """Move the cursor, unless it was reset since the pass began (statuses added): then
-        the pass stops and the next one reads from the start."""
+    def _sync_move_cursor(self, cursor, totals, field="sync_cursor"):
+        """Move the cursor (or the refunds cursor, `field`), unless it was reset since the pass
+        began (statuses added): then the pass stops and the next one reads from the start."""
         try:
             self.env.cr.execute("SELECT sync_generation FROM bigcommerce_cart WHERE id = %s FOR NO KEY UPDATE",
                                 [self.id])
@@ -292,38 +305,7 @@ class BigCommerceCart(models.Model):
             raise StopPass("stopped", self.env._(
                 "The cart's statuses changed during the pass: stopped after %(summary)s The next pass "
                 "reads the store from the start.", summary=totals.summary()))
-        self.sync_cursor = cursor
-
-    def _sync_follow_refunds(self, log, client, since, done, totals, batch_size):
-        """The imported orders refunded since `since` and not met in this pass: nothing says
-        that a refund moves the order's date_modified, so the refunds are read too (one
-        request per page, created:min) and their orders followed. The cursor does not move."""
-        order_ids = set()
-        try:
-            for raw in client.iter_v3("/orders/payment_actions/refunds",
-                                      {"created:min": since.strftime("%Y-%m-%dT%H:%M:%S+00:00")},
-                                      page_size=const.MAX_PAGE_SIZE):
-                order_id = raw.get("order_id") if isinstance(raw, dict) else None
-                if isinstance(order_id, int) and order_id not in done:
-                    order_ids.add(order_id)
-        except BigCommerceError as error:
-            raise self._sync_stop_for(error, totals) from None
-        if not order_ids:
-            return
-        wanted = sorted(self.env["bigcommerce.order.binding"].search([
-            ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", list(order_ids)),
-            "|", ("sale_order_id", "!=", False), ("move_id", "!=", False)]).mapped("bigcommerce_order_id"))
-        for start in range(0, len(wanted), batch_size):
-            chunk, errors = wanted[start:start + batch_size], []
-            try:
-                orders = client.get_orders(
-                    chunk, on_payload_error=lambda error, raw, errors=errors: errors.append((error, raw)))
-            except BigCommerceError as error:
-                raise self._sync_stop_for(error, totals) from None
-            items = [FeedItem(order.id, order.date_modified, order=order) for order in orders]
-            items += [StatusFeed._unparsed(error, raw) for error, raw in errors]
-            done.update(chunk)
-            self._sync_process(log, client, items, totals, move_cursor=False)
+        self[field] = cursor
 
     def _sync_retry_failures(self, log, client, done, totals, batch_size):
         """Read again the orders that failed before and were not met in this pass: once

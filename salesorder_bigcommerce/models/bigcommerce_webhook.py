@@ -17,6 +17,7 @@ import psycopg2
 from odoo import api, fields, models
 
 from ..exceptions import BigCommerceUserError, error_message
+from ..importers.order_changes import FOLLOW_LATER_KEY
 from ..importers.results import FAILED, ImportReport, Outcome
 from ..services.errors import BigCommerceError
 
@@ -214,8 +215,11 @@ class BigCommerceCart(models.Model):
             ("cart_id", "=", self.id), ("bigcommerce_order_id", "in", [o.id for o in orders]),
             "|", ("sale_order_id", "!=", False), ("move_id", "!=", False)]).mapped("bigcommerce_order_id"))
         new = [order for order in orders if order.id not in imported]
-        report = cart._import_orders([o.id for o in new], orders=new) if new else ImportReport()
-        cart._update_orders([order for order in orders if order.id in imported], report)
+        # As a sync batch: the refunds of the new orders and of those imported before, in one read.
+        report = (cart.with_context(**{FOLLOW_LATER_KEY: True})._import_orders([o.id for o in new], orders=new)
+                  if new else ImportReport())
+        cart._update_orders_with_new([order for order in orders if order.id in imported],
+                                     cart._new_with_refunds(new, report), report)
         for error, raw in errors:
             raw_id = raw.get("id") if isinstance(raw, dict) else None
             report.add(cart._failed_outcome(raw_id, error))

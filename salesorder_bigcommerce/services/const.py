@@ -54,9 +54,6 @@ CONSIGNMENT_KINDS = ('shipping', 'pickups', 'downloads')
 # payment_status values (orders.v2 `order_Shared`) meaning the money was taken.
 PAID_PAYMENT_STATUSES = frozenset({'captured', 'paid', 'partially refunded'})
 MAX_LINE_QUANTITY = 1_000_000
-# get_orders reads ids at most this far apart as one min_id/max_id range (when that
-# takes fewer requests than one GET per order): at worst 1 wanted order in 25 read.
-ORDER_RANGE_MAX_GAP = 25
 
 # System order statuses (API-FACTS §2, "Order statuses (V2)").
 ORDER_STATUSES = {

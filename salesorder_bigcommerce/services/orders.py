@@ -69,12 +69,13 @@ class OrderReads:
                    on_payload_error=None):
         """The given orders, in the given order, with as few requests as possible.
 
-        Ids close together are read as a min_id/max_id range when that takes fewer
-        requests than one GET per order. Unknown ids are simply missing from the result.
+        Ids are read as min_id/max_id ranges wherever a range takes fewer requests (its
+        pages, ceil(span / page_size)) than one GET per order (_clusters), however far
+        apart they are. Unknown ids are simply missing from the result.
         """
         wanted = list(dict.fromkeys(int(i) for i in order_ids))
         found = {}
-        for cluster in _clusters(sorted(wanted), const.ORDER_RANGE_MAX_GAP):
+        for cluster in _clusters(sorted(wanted), page_size):
             low, high = cluster[0], cluster[-1]
             if len(cluster) > 1 and math.ceil((high - low + 1) / page_size) < len(cluster):
                 params = {'sort': 'id:asc', 'min_id': low, 'max_id': high}
@@ -139,12 +140,25 @@ def _int(value):
         return 0
 
 
-def _clusters(ids, max_gap):
-    """Sorted ids -> runs whose consecutive ids are at most `max_gap` apart."""
-    clusters = []
-    for order_id in ids:
-        if clusters and order_id - clusters[-1][-1] <= max_gap:
-            clusters[-1].append(order_id)
-        else:
-            clusters.append([order_id])
-    return clusters
+def _clusters(ids, page_size=const.MAX_PAGE_SIZE):
+    """Sorted ids -> the groups that read them in the fewest requests: a run of ids whose
+    range takes fewer pages (ceil(span / page_size)) than it has ids is one group (one
+    min_id/max_id read), any other id a group of its own (one GET). Dynamic programming
+    over the sorted ids; a run is only tried while its pages stay below its ids."""
+    best, cut = [0], [0]
+    for end in range(1, len(ids) + 1):
+        best.append(best[end - 1] + 1)       # the last id on its own
+        cut.append(end - 1)
+        for start in range(end - 2, -1, -1):
+            pages = math.ceil((ids[end - 1] - ids[start] + 1) / page_size)
+            if pages >= end:
+                break                        # no longer run can do better
+            if pages < end - start and best[start] + pages < best[end]:
+                best[end], cut[end] = best[start] + pages, start
+    groups, end = [], len(ids)
+    while end:
+        start = cut[end]
+        run = list(ids[start:end])
+        groups.append(run)
+        end = start
+    return groups[::-1]
