@@ -11,6 +11,7 @@ pass stays the safety net: an order whose callback was lost is still met by
 the next pass.
 """
 import logging
+from datetime import timedelta
 
 import psycopg2
 
@@ -27,6 +28,7 @@ ORDER_SCOPES = ("store/order/created", "store/order/updated", "store/order/statu
                 "store/order/refund/created")
 ITEM_SCOPES = ("store/product/updated", "store/sku/created", "store/sku/updated")
 PENDING_PAGE = 250
+PASS_BUSY_RETRY_SECONDS = 60   # pending orders met while a pass holds the cart: tried again then
 EVENT_DAYS_KEPT = 7
 
 
@@ -155,7 +157,11 @@ class BigCommerceCart(models.Model):
         self.ensure_one()
         with self._sync_lock() as locked:
             if not locked:
-                return    # a pass of this cart is running: it meets these orders too
+                # A pass of this cart is running; it may have read past these orders
+                # already: look again shortly rather than at the next scheduled run.
+                self.env.ref("salesorder_bigcommerce.ir_cron_bigcommerce_pending").sudo()._trigger(
+                    fields.Datetime.now() + timedelta(seconds=PASS_BUSY_RETRY_SECONDS))
+                return
             while True:
                 rows = self._pending_rows(page_size)
                 if not rows:
