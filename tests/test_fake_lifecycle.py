@@ -9,7 +9,6 @@ import datetime as dt
 import random
 
 import pytest
-from test_fake_server import _check_totals
 
 from fake_bigcommerce import factory, lifecycle, random_orders
 from fake_lifecycle_common import (  # noqa: F401 - fixtures (server, store, http) are used by name
@@ -28,6 +27,7 @@ from fake_lifecycle_common import (  # noqa: F401 - fixtures (server, store, htt
     store,
     view,
 )
+from test_fake_money import _check_totals
 
 # ---------------------------------------------------------------- status
 
