@@ -7,7 +7,6 @@ from odoo import models
 
 from ..exceptions import BigCommerceUserError, error_message
 from ..importers.order_changes import FOLLOW_LATER_KEY, OrderChanges, shows_refund
-from ..importers.order_feed import FeedItem, StatusFeed
 from ..importers.results import CREATED, FAILED, SKIPPED, UPDATED, ImportReport, Outcome
 from ..services import const
 from ..services.errors import BigCommerceError
@@ -198,12 +197,6 @@ class BigCommerceCart(models.Model):
 
     def _sync_follow_again(self, log, client, order_ids, done, totals):
         """Read these imported orders again (one request per page) and follow them (committed)."""
-        errors = []
-        try:
-            orders = client.get_orders(order_ids, on_payload_error=lambda error, raw: errors.append((error, raw)))
-        except BigCommerceError as error:
-            raise self._sync_stop_for(error, totals) from None
-        items = [FeedItem(order.id, order.date_modified, order=order) for order in orders]
-        items += [StatusFeed._unparsed(error, raw) for error, raw in errors]
+        items = self._sync_read_orders(client, order_ids, totals)
         done.update(order_ids)
         self._sync_process(log, client, items, totals, move_cursor=False)

@@ -317,18 +317,23 @@ class BigCommerceCart(models.Model):
                      if order_id and order_id not in done][:min(batch_size, MAX_RETRIES_PER_PASS)]
         if not order_ids:
             return
+        items = self._sync_read_orders(client, order_ids, totals)
+        found = {item.order_id for item in items}
+        items += [FeedItem(order_id, None, error=_("Order %(id)s was not found in the store.", id=order_id))
+                  for order_id in order_ids if order_id not in found]
+        done.update(order_ids)
+        self._sync_process(log, client, items, totals, move_cursor=False)
+
+    def _sync_read_orders(self, client, order_ids, totals):
+        """FeedItems of these orders read again by id (as few requests as their ids allow),
+        those that do not parse included; a store error stops the pass."""
         errors = []
         try:
             orders = client.get_orders(order_ids, on_payload_error=lambda error, raw: errors.append((error, raw)))
         except BigCommerceError as error:
             raise self._sync_stop_for(error, totals) from None
         items = [FeedItem(order.id, order.date_modified, order=order) for order in orders]
-        items += [StatusFeed._unparsed(error, raw) for error, raw in errors]
-        found = {item.order_id for item in items}
-        items += [FeedItem(order_id, None, error=_("Order %(id)s was not found in the store.", id=order_id))
-                  for order_id in order_ids if order_id not in found]
-        done.update(order_ids)
-        self._sync_process(log, client, items, totals, move_cursor=False)
+        return items + [StatusFeed._unparsed(error, raw) for error, raw in errors]
 
     def _sync_stop_for(self, error, totals):
         """The StopPass for an error of the store: a long rate-limit wait stops the pass
