@@ -61,6 +61,10 @@ class LineBuilder:
         self.price_step = Decimal(1).scaleb(-precision)
         self._api = None                    # the cart's client, once a taxes read needs it
         self._store_rates = {}              # order id -> (rate hints or None, note or None)
+        # Rates BigCommerce said it applied, met in this run's taxes reads: known from then
+        # on, so the next orders at them read nothing (even before their tax is made, as
+        # when parallel jobs meet a new rate at once).
+        self._learned_rates = {True: [], False: []}
 
     def prepare_page(self, orders):
         """Find (or import) the products of every catalog line of a page of orders."""
@@ -163,13 +167,16 @@ class LineBuilder:
     def planned_lines(self, order, currency):
         """(order_maths.OrderPlan, its DocumentLines, notes on lines that need a look)."""
         step = Decimal(str(currency.rounding))
+        learned = self._learned_rates[bool(order.is_tax_inclusive)]
         known = self.taxes.known_rates(order.is_tax_inclusive)
+        known = learned + [rate for rate in known if rate not in learned]
         notes = []
         plan = self._plan(order, known, step)
         if any(line.rate and line.rate not in known for line in plan.lines):
             # A new tax would be made: take the rates BigCommerce applied, where they fit.
             hints = self.bigcommerce_rates(order, notes)
             if hints and hints.get(None):
+                learned += [rate for rate in hints[None] if rate not in learned]
                 plan = self._plan(order, known, step, hints)
         return plan, self.to_document_lines(order, plan.lines, currency, notes), notes
 
