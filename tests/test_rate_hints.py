@@ -7,6 +7,7 @@ rounded to the cent half up). No ORM, no HTTP.
 from decimal import Decimal as D
 
 import pytest
+
 from test_order_maths import address, line, odoo_totals, order
 
 from odoo.addons.salesorder_bigcommerce.importers import order_maths as m

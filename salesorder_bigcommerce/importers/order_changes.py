@@ -44,7 +44,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import error_message
 from ..services.errors import BigCommerceError
-from . import refund_maths
+from . import order_maths, refund_maths
 from .cash_sale import cash_sale_values
 from .order_importer import OrderImporter
 from .order_snapshot import differences, snapshot
@@ -215,7 +215,7 @@ class OrderChanges(RefundDocuments):
         """Replace the draft's lines with the order's, less its refunds; same customer rules."""
         currency = document.currency_id
         plan, lines, line_notes = self.lines.planned_lines(order, currency)
-        step = Decimal(str(currency.rounding))
+        step = order_maths.currency_step(currency.rounding)
         rounding = self.cart.company_id.tax_calculation_rounding_method
         settle = bool(refunds) and rounding == ROUND_GLOBALLY
         # Rounding tax globally: the draft's tax per tax is the order's less the refunds', reached
@@ -271,7 +271,7 @@ class OrderChanges(RefundDocuments):
             ("move_type", "=", "out_refund"), ("state", "!=", "cancel")])
 
     def _check_totals(self, order, document, refunds, notes):
-        cent = Decimal(str(document.currency_id.rounding))
+        cent = order_maths.currency_step(document.currency_id.rounding)
         want = (order.total_inc_tax - sum((r.total_amount for r in refunds), Decimal(0)),
                 order.total_tax - sum((r.total_tax for r in refunds), Decimal(0)))
         want = tuple(w.quantize(cent) for w in want)

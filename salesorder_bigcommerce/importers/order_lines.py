@@ -166,7 +166,14 @@ class LineBuilder:
 
     def planned_lines(self, order, currency):
         """(order_maths.OrderPlan, its DocumentLines, notes on lines that need a look)."""
-        step = Decimal(str(currency.rounding))
+        step = order_maths.currency_step(currency.rounding)
+        if self.price_step > step:
+            # Odoo would round each unit price to Product Price's digits: fils or mills lost.
+            raise UserError(self.env._(
+                "Order amounts in %(currency)s have %(places)s decimals but Odoo keeps unit prices to "
+                "%(digits)s (Settings › Technical › Decimal Accuracy › Product Price): raise it to at least "
+                "%(places)s, then import the order again.", currency=currency.name,
+                places=-step.as_tuple().exponent, digits=-self.price_step.as_tuple().exponent))
         learned = self._learned_rates[bool(order.is_tax_inclusive)]
         known = self.taxes.known_rates(order.is_tax_inclusive)
         known = learned + [rate for rate in known if rate not in learned]
@@ -176,8 +183,9 @@ class LineBuilder:
             # A new tax would be made: take the rates BigCommerce applied, where they fit.
             hints = self.bigcommerce_rates(order, notes)
             if hints and hints.get(None):
-                learned += [rate for rate in hints[None] if rate not in learned]
                 plan = self._plan(order, known, step, hints)
+                # Only what the store applied and the plan used (not a guessed compound rate).
+                learned += [rate for rate in plan.rates if rate in hints[None] and rate not in learned]
         return plan, self.to_document_lines(order, plan.lines, currency, notes), notes
 
     def _plan(self, order, known, step, hints=None):
@@ -206,7 +214,7 @@ class LineBuilder:
 
     def refund_lines(self, order, plan, refund, currency):
         """The DocumentLines of a BigCommerce refund's credit note (positive amounts)."""
-        step = Decimal(str(currency.rounding))
+        step = order_maths.currency_step(currency.rounding)
         planned = refund_maths.plan_refund(refund, order, plan, price_step=self.price_step, step=step,
                                            rounding=self.company.tax_calculation_rounding_method)
         return self.to_document_lines(order, planned, currency, [])

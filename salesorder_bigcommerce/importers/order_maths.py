@@ -47,6 +47,7 @@ from .rate_maths import (  # noqa: F401 - the rate maths, used through this modu
     ROUND_PER_LINE,
     ZERO_AMOUNT,
     choose_rate,
+    currency_step,
     odoo_tax,
     odoo_tax_total,
     quantity_split,

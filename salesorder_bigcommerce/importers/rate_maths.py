@@ -32,6 +32,12 @@ def round_to(amount, step=CENT):
     return amount.quantize(step, ROUND_HALF_UP)
 
 
+def currency_step(rounding):
+    """The step amounts of a currency round to, from Odoo's float ``rounding``: 0.01,
+    0.001 for KWD, 1 for JPY (never 1.0, which would round yen to tenths)."""
+    return Decimal(str(rounding)).normalize()
+
+
 def tax_on(amount, rate, inclusive, step=CENT):
     """The tax on one line's `amount` at `rate` %, as BigCommerce rounds it (the fake
     store's reading: a tax-included amount's untaxed part is rounded)."""

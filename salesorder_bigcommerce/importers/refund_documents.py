@@ -163,7 +163,7 @@ class RefundDocuments:
             "invoice_line_ids": [Command.create(values.invoice_line_values(line, seq))
                                  for seq, line in enumerate(lines, 1)],
         })
-        cent = Decimal(str(currency.rounding))
+        cent = m.currency_step(currency.rounding)
         got = (Decimal(str(currency.round(credit.amount_total))), Decimal(str(currency.round(credit.amount_tax))))
         want = (refund.total_amount.quantize(cent), refund.total_tax.quantize(cent))
         credit.write({"bigcommerce_check": self.env._("Totals equal the BigCommerce refund's.") if got == want else

@@ -11,7 +11,7 @@ lines; a larger one is left as it is and flagged on the document.
 from decimal import ROUND_HALF_UP, Decimal
 
 from .order_lines import DocumentLine
-from .order_maths import odoo_tax
+from .order_maths import currency_step, odoo_tax
 
 # In smallest units of the currency (cents), whatever the number of lines.
 ROUNDING_TOLERANCE = 2
@@ -35,7 +35,7 @@ class TotalsCheck:
 
         Returns (check text, mismatch flag)."""
         # BigCommerce sends 4 decimals; the document holds the currency's.
-        cent = Decimal(str(currency.rounding))
+        cent = currency_step(currency.rounding)
         target = tuple(amount.quantize(cent, ROUND_HALF_UP)
                        for amount in (order.total_ex_tax, order.total_tax, order.total_inc_tax))
         got = self.amounts(document, currency)

@@ -43,9 +43,11 @@ def _charge_rate(spec, charge, index):
 
 
 def _own_rate(row):
-    """The rate of a line the factory did not price, from its two sides."""
-    ex, inc = dec(row.get('total_ex_tax')), dec(row.get('total_inc_tax'))
-    return ((inc - ex) / ex).quantize(Decimal('0.000001')) if ex else ZERO
+    """The rate of a line the factory did not price: its tax over what it was charged on,
+    the line after its discounts (``discounted_total_inc_tax`` less ``total_tax``)."""
+    tax = dec(row.get('total_tax'))
+    base = dec(row.get('discounted_total_inc_tax')) - tax
+    return (tax / base).quantize(Decimal('0.000001')) if base > 0 else ZERO
 
 
 def taxed_pieces(store, order):
