@@ -30,6 +30,7 @@ ORDER_ID = 987654
 class TestTwoCursors(unittest.TestCase):
 
     def setUp(self):
+        super().setUp()
         self.registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
         if self.registry.in_test_mode():
             self.skipTest("needs real transactions: the registry is in test mode")
