@@ -185,9 +185,9 @@ class BigCommerceCart(models.Model):
         earlier = cart._queue_held_earlier(wanted)
         if earlier:
             wanted = [order_id for order_id in wanted if order_id not in earlier]
+            cart._queue_hand_pending_to(earlier)    # its webhook rows follow that job (recovery)
             if not wanted:
                 cart._queue_held_rows().unlink()
-                cart._queue_forget_pending()
                 return _("Nothing to do: an earlier job still waiting imports order %s.",
                          ", ".join(map(str, sorted(earlier))))
         # A rate limit is not waited out here: the job is retried after the reset time,
@@ -264,24 +264,27 @@ class BigCommerceCart(models.Model):
         return self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1) if uuid else None
 
     def _queue_held_earlier(self, order_ids):
-        """Orders of the running job that a job made before it, still waiting, holds too
-        (by its rows or its identity key): that job reads them when it starts, after this
-        one, so this one leaves them out. Only earlier jobs count: of two such jobs, the
-        first always imports."""
+        """{order id: earlier job id} of the orders of the running job that a job made
+        before it, still waiting, holds too (by its rows or its identity key): that job
+        reads them when it starts, after this one, so this one leaves them out. Only
+        earlier jobs count: of two such jobs, the first always imports."""
         job = self._queue_running_job()
         if not job or not order_ids:
-            return set()
+            return {}
         self.env.flush_all()
         self.env.cr.execute("""
-            SELECT q.bigcommerce_order_id FROM bigcommerce_queued_order q JOIN queue_job j ON j.id = q.job_id
+            SELECT q.bigcommerce_order_id, min(j.id) FROM bigcommerce_queued_order q
+              JOIN queue_job j ON j.id = q.job_id
              WHERE q.cart_id = %s AND q.bigcommerce_order_id = ANY(%s) AND j.id < %s AND j.state IN %s
+             GROUP BY q.bigcommerce_order_id
         """, [self.id, list(order_ids), job.id, QUEUED_STATES])
-        earlier = {row[0] for row in self.env.cr.fetchall()}
+        earlier = dict(self.env.cr.fetchall())
         if job.identity_key and len(order_ids) == 1 and not earlier:
-            self.env.cr.execute("SELECT 1 FROM queue_job WHERE identity_key = %s AND id < %s AND state IN %s "
-                                "LIMIT 1", [job.identity_key, job.id, QUEUED_STATES])
-            if self.env.cr.fetchone():
-                earlier = set(order_ids)
+            self.env.cr.execute("SELECT min(id) FROM queue_job WHERE identity_key = %s AND id < %s AND state IN %s",
+                                [job.identity_key, job.id, QUEUED_STATES])
+            first = self.env.cr.fetchone()[0]
+            if first:
+                earlier = {order_ids[0]: first}
         return earlier
 
     def _queue_forget_pending(self, job_ids=None, order_ids=None):

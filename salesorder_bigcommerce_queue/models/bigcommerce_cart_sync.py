@@ -219,7 +219,6 @@ class BigCommerceCart(models.Model):
         return super()._sync_finish(log, state, message)
 
     def _queue_stale_jobs(self):
-        if not self._queue_use_jobs():
-            return 0
+        # Counted with jobs off too: their orders wait for _process_pending_orders meanwhile.
         limit = datetime.now() - STALE_AFTER
         return len(self._queue_job_ids(states=("pending",), created_before=limit))
