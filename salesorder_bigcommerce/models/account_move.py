@@ -226,30 +226,17 @@ class AccountMove(models.Model):
         return payments
 
     def _bigcommerce_payment_out(self, journal, amount):
-        receivable = self._bigcommerce_receivable_lines()[:1].account_id
-        payment = self.env["account.payment"].create({
-            "payment_type": "outbound",
-            "partner_type": "customer",
-            "partner_id": self.commercial_partner_id.id,
-            "company_id": self.company_id.id,
-            "journal_id": journal.id,
-            "amount": amount,
-            "currency_id": self.currency_id.id,
-            "date": self.invoice_date or fields.Date.context_today(self),
-            "memo": self.ref or self.name,
-            "destination_account_id": receivable.id,
-        })
-        payment.action_post()
-        self._bigcommerce_reconcile(payment)
-        return payment
+        return self._bigcommerce_create_payment(journal, amount, "outbound", self.ref or self.name)
 
     def _bigcommerce_receivable_lines(self):
         return self.line_ids.filtered(lambda line: line.display_type == "payment_term")
 
-    def _bigcommerce_create_payment(self, journal, amount):
+    def _bigcommerce_create_payment(self, journal, amount, payment_type="inbound", memo=None):
+        """A posted customer payment (money in, or back out for a credit note) of `amount`
+        on `journal`, reconciled with what is open on this document."""
         receivable = self._bigcommerce_receivable_lines()[:1].account_id
         payment = self.env["account.payment"].create({
-            "payment_type": "inbound",
+            "payment_type": payment_type,
             "partner_type": "customer",
             "partner_id": self.commercial_partner_id.id,
             "company_id": self.company_id.id,
@@ -257,7 +244,7 @@ class AccountMove(models.Model):
             "amount": amount,
             "currency_id": self.currency_id.id,
             "date": self.invoice_date or fields.Date.context_today(self),
-            "memo": self.bigcommerce_payment_reference or self.name,
+            "memo": memo or self.bigcommerce_payment_reference or self.name,
             "destination_account_id": receivable.id,
         })
         payment.action_post()
